@@ -1,0 +1,402 @@
+/**
+ * The pipeline's one configuration file: its schema, its defaults and its loader.
+ *
+ * Everything the stack, the provisioner and the emulator need to agree on (the user id that
+ * prefixes every name, the topic suffixes, the Kafka and Confluent versions, the artifact
+ * mirrors) is read here, once, at start-up. Validation collects every problem and reports
+ * them together, one line each: `path: got X, expected Y (how to fix)`.
+ */
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { parseDocument } from "yaml";
+import { z } from "zod";
+
+/** MSK Kafka versions this project supports, each with the Apache Kafka CLI release installed on the client host. */
+export const SUPPORTED_MSK_VERSIONS = {
+  "3.8.x": "3.8.1",
+  "3.9.x": "3.9.1",
+} as const;
+export type MskKafkaVersion = keyof typeof SUPPORTED_MSK_VERSIONS;
+
+/** The Scala build of the Apache Kafka tarball (`kafka_<scala>-<version>.tgz`). */
+export const KAFKA_SCALA_VERSION = "2.13";
+
+export const DEFAULT_CONFIG_FILE = "pipeline.yaml";
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const USER_ID = /^[a-z0-9](?:[a-z0-9-]{1,30}[a-z0-9])$/;
+const SEMVER = /^\d+\.\d+\.\d+$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/;
+const TOPIC_SUFFIX = /^[a-z][a-z0-9_-]{0,30}$/;
+const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+const HTTP_URL = /^https?:\/\/[^\s]+[^/\s]$/;
+/** Retention values CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** A schema error message is `expected Y (fix)`; the loader prefixes `path: got X, `. */
+const expect = (expected: string, fix: string) => ({ error: `expected ${expected} (${fix})` });
+
+const cidr = (fix: string) =>
+  z.string(expect("an IPv4 CIDR block like 10.0.0.0/16", fix)).refine(isIpv4Cidr, expect("an IPv4 CIDR block like 10.0.0.0/16", fix));
+
+const positiveInt = (expected: string, fix: string, max = Number.MAX_SAFE_INTEGER) =>
+  z.number(expect(expected, fix)).int(expect(expected, fix)).min(1, expect(expected, fix)).max(max, expect(expected, fix));
+
+const retentionDays = z
+  .number(expect(`one of CloudWatch's retention values ${LOG_RETENTION_DAYS.join(", ")}`, "pick the nearest allowed value"))
+  .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), expect(`one of CloudWatch's retention values ${LOG_RETENTION_DAYS.join(", ")}`, "pick the nearest allowed value"));
+
+const sha256 = z.string(expect("a lowercase hex sha256 digest", "run sha256sum on the artifact")).regex(SHA256, expect("a lowercase hex sha256 digest (64 characters)", "run sha256sum on the artifact"));
+
+const baseUrl = (fix: string) => z.string(expect("an http(s) URL without a trailing slash", fix)).regex(HTTP_URL, expect("an http(s) URL without a trailing slash", fix));
+
+const semver = (what: string, fix: string) => z.string(expect(`${what} as X.Y.Z`, fix)).regex(SEMVER, expect(`${what} as X.Y.Z`, fix));
+
+const configSchema = z.strictObject(
+  {
+    userId: z
+      .string(expect("a lowercase id of 3-32 letters, digits or hyphens", "set userId to your AiCore user id, e.g. 0a1b2c3d4e5f"))
+      .regex(USER_ID, expect("a lowercase id of 3-32 letters, digits or hyphens, not starting or ending with a hyphen", "it prefixes every resource name and the S3 bucket name user-<userId>-bucket")),
+    region: z.string(expect("an AWS region like us-east-1", "set region")).regex(REGION, expect("an AWS region like us-east-1", "use the region code, not its display name")),
+    availabilityZones: z
+      .array(z.string(expect("an availability zone name like us-east-1a", "list zones of the configured region")), expect("a list of 2 or 3 availability zones", "list them explicitly so plans need no AWS call"))
+      .min(2, expect("at least 2 availability zones", "MSK needs brokers in 2 or 3 zones"))
+      .max(3, expect("at most 3 availability zones", "MSK places brokers in 2 or 3 zones")),
+    network: z
+      .strictObject({
+        vpcCidr: cidr("choose a private range such as 10.20.0.0/16").default("10.20.0.0/16"),
+        publicSubnetCidr: cidr("choose a block inside vpcCidr for the client host").default("10.20.0.0/24"),
+        privateSubnetCidrs: z
+          .array(cidr("choose blocks inside vpcCidr, one per availability zone"), expect("a list of CIDR blocks, one per availability zone", "add one block per zone"))
+          .default(["10.20.10.0/24", "10.20.11.0/24", "10.20.12.0/24"]),
+      })
+      .prefault({}),
+    clientHost: z.strictObject({
+      instanceType: z.string(expect("an EC2 instance type like t3.small", "the REST proxy wants at least 2 GiB of memory")).default("t3.small"),
+      sshAllowedCidrs: z
+        .array(cidr("use your own public address as x.x.x.x/32"), expect("a list of CIDR blocks allowed to SSH to the client host", "add your public address as x.x.x.x/32"))
+        .min(1, expect("at least one CIDR block", "add your public address as x.x.x.x/32")),
+      allowSshFromAnywhere: z.boolean(expect("true or false", "set true only to accept SSH from 0.0.0.0/0 on purpose")).default(false),
+      sshPublicKey: z.string(expect("an OpenSSH public key or the path of a .pub file", "e.g. ~/.ssh/id_ed25519.pub")),
+      sshUser: z.string(expect("the login user of the AMI", "Amazon Linux uses ec2-user")).regex(/^[a-z_][a-z0-9_-]{0,31}$/, expect("a POSIX user name", "Amazon Linux uses ec2-user")).default("ec2-user"),
+      amiSsmParameter: z
+        .string(expect("an SSM public parameter path", "use /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"))
+        .regex(/^\/aws\/service\/ami-amazon-linux-latest\/al2023-ami-/, expect("an Amazon Linux 2023 SSM parameter path", "provisioning targets Amazon Linux 2023 (dnf, Corretto 17)"))
+        .default("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
+      rootVolumeSizeGiB: positiveInt("a volume size in GiB of at least 8", "the Kafka and Confluent tarballs need about 2 GiB", 16384).min(8, expect("a volume size in GiB of at least 8", "the AMI itself needs 8 GiB")).default(20),
+    }),
+    msk: z
+      .strictObject({
+        kafkaVersion: z
+          .enum(Object.keys(SUPPORTED_MSK_VERSIONS) as [MskKafkaVersion, ...MskKafkaVersion[]], expect(`one of ${Object.keys(SUPPORTED_MSK_VERSIONS).join(", ")}`, "older MSK versions are past end of support"))
+          .default("3.8.x"),
+        brokerInstanceType: z.string(expect("an MSK broker type like kafka.t3.small", "see MSK broker sizes")).regex(/^(kafka|express)\.[a-z0-9]+\.[a-z0-9]+$/, expect("an MSK broker type like kafka.t3.small or kafka.m7g.large", "broker types start with kafka.")).default("kafka.t3.small"),
+        brokerCount: positiveInt("a whole number of brokers", "use a multiple of the number of availability zones", 30).default(2),
+        ebsVolumeSizeGiB: positiveInt("an EBS size in GiB from 1 to 16384", "brokers need space for the topics' retention", 16384).default(20),
+        defaultReplicationFactor: positiveInt("a replication factor of at least 1", "use 2 with 2 brokers, 3 with 3 or more").optional(),
+        logRetentionDays: retentionDays.default(7),
+      })
+      .prefault({}),
+    topics: z
+      .strictObject({
+        suffixes: z
+          .array(z.string(expect("a topic suffix of lowercase letters, digits, _ or -", "topics are named <userId>.<suffix>")).regex(TOPIC_SUFFIX, expect("a topic suffix of lowercase letters, digits, _ or -", "topics are named <userId>.<suffix>")), expect("a list of topic suffixes", "e.g. [pin, geo, user]"))
+          .min(1, expect("at least one topic suffix", "e.g. [pin, geo, user]"))
+          .default(["pin", "geo", "user"]),
+        partitions: positiveInt("a partition count of at least 1", "one partition keeps the seed's partition=0 layout", 1000).default(1),
+      })
+      .prefault({}),
+    software: z
+      .strictObject({
+        kafkaCliVersion: semver("the Apache Kafka CLI version", "leave it out to use the release matching msk.kafkaVersion").optional(),
+        confluentVersion: semver("a Confluent Platform community version", "e.g. 8.0.0; Confluent removes end-of-life versions from its archive").default("8.0.0"),
+        mskIamAuthVersion: semver("an aws-msk-iam-auth version", "e.g. 2.3.6").default("2.3.6"),
+        s3SinkPluginVersion: semver("a Confluent S3 sink connector version", "e.g. 10.6.0").default("10.6.0"),
+      })
+      .prefault({}),
+    artifacts: z
+      .strictObject({
+        kafkaBaseUrl: baseUrl("point it at archive.apache.org/dist/kafka or a mirror of it").default("https://archive.apache.org/dist/kafka"),
+        confluentBaseUrl: baseUrl("point it at packages.confluent.io/archive or a mirror of it").default("https://packages.confluent.io/archive"),
+        mskIamAuthBaseUrl: baseUrl("point it at the aws-msk-iam-auth GitHub releases download URL or a mirror of it").default("https://github.com/aws/aws-msk-iam-auth/releases/download"),
+        kafkaSha256: sha256.optional(),
+        confluentSha256: sha256.optional(),
+        mskIamAuthSha256: sha256.optional(),
+      })
+      .prefault({}),
+    connector: z
+      .strictObject({
+        pluginZipPath: z.string(expect("a path to the S3 sink connector zip", "download it from Confluent Hub; relative paths start at the config file's folder")).optional(),
+        kafkaConnectVersion: z.enum(["2.7.1", "3.7.x"], expect("2.7.1 or 3.7.x", "MSK Connect runs only these Kafka Connect versions")).default("3.7.x"),
+        flushSize: positiveInt("a record count of at least 1", "1 writes one S3 object per record, as the seed does").default(1),
+        tasksMax: positiveInt("a task count of at least 1", "more tasks than partitions sit idle", 64).default(3),
+        mcuCount: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)], expect("1, 2, 4 or 8", "MSK Connect sizes workers in these MCU steps")).default(1),
+        workerCount: positiveInt("a worker count from 1 to 10", "each worker is billed per MCU-hour", 10).default(1),
+        logRetentionDays: retentionDays.default(7),
+      })
+      .prefault({}),
+    api: z
+      .strictObject({
+        stageName: z.string(expect("a stage name of letters, digits, _ or -", "e.g. prod")).regex(STAGE_NAME, expect("a stage name of letters, digits, _ or -", "e.g. prod")).default("prod"),
+        throttlingRateLimit: z.number(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).positive(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).max(10000, expect("at most 10000 requests per second", "API Gateway's account limit is 10000")).default(1000),
+        throttlingBurstLimit: positiveInt("a burst size of at least 1", "API Gateway's account limit is 5000", 5000).default(2000),
+        accessLogRetentionDays: retentionDays.default(30),
+      })
+      .prefault({}),
+    bucket: z
+      .strictObject({
+        forceDestroy: z.boolean(expect("true or false", "true lets cdktf destroy delete a bucket that still holds objects")).default(false),
+      })
+      .prefault({}),
+    tags: z.record(z.string(), z.string(expect("a string tag value", "quote numbers and booleans")), expect("a map of tag names to values", "e.g. { Project: pinterest-pipeline }")).default({}),
+  },
+  expect("a mapping of settings", "start from pipeline.example.yaml"),
+);
+
+type ParsedConfig = z.output<typeof configSchema>;
+
+/** The validated configuration, with every default applied and derived values resolved. */
+export interface PipelineConfig extends Omit<ParsedConfig, "software" | "clientHost" | "connector"> {
+  readonly clientHost: ParsedConfig["clientHost"] & {
+    /** The OpenSSH public key text, read from the file when the config names one. */
+    readonly sshPublicKey: string;
+  };
+  readonly software: ParsedConfig["software"] & {
+    /** The Apache Kafka CLI version, always of the same major.minor as the cluster. */
+    readonly kafkaCliVersion: string;
+  };
+  readonly connector: ParsedConfig["connector"] & {
+    /**
+     * Absolute path of the S3 sink plugin zip. It need not exist to synthesize; plan and deploy need it.
+     * @default - `artifacts/confluentinc-kafka-connect-s3-<s3SinkPluginVersion>.zip` beside the config file
+     */
+    readonly pluginZipPath: string;
+  };
+}
+
+/** All the problems found in a config file, one `path: got X, expected Y (fix)` line each. */
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${source}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads, parses and validates a config file. Throws {@link ConfigError} listing every problem. */
+export function loadConfig(path: string): PipelineConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (err as Error).message;
+    throw new ConfigError(path, [`config: got ${reason}, expected a readable YAML file (copy pipeline.example.yaml to ${DEFAULT_CONFIG_FILE} and edit it, or pass --config <file>)`]);
+  }
+  return parseConfig(text, { source: path, baseDir: dirname(resolve(path)) });
+}
+
+export interface ParseOptions {
+  /** Named in error messages. */
+  readonly source: string;
+  /** Relative key paths are resolved from here. */
+  readonly baseDir: string;
+}
+
+/** Parses and validates config text; see {@link loadConfig}. */
+export function parseConfig(text: string, options: ParseOptions): PipelineConfig {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      options.source,
+      doc.errors.map((e) => `yaml: got ${e.message.split("\n")[0]}, expected valid YAML (fix the syntax at line ${(e.linePos?.[0].line ?? 0) || "?"})`),
+    );
+  }
+  const input: unknown = doc.toJS() ?? {};
+  const result = configSchema.safeParse(input);
+  const problems = result.success ? [] : result.error.issues.map((issue) => describeIssue(issue, input));
+  // Cross-field rules run on every section that parsed, so one run reports every problem.
+  const sections = result.success ? result.data : parseSections(input);
+  problems.push(...crossFieldProblems(sections));
+  const sshPublicKey = sections.clientHost && resolveSshPublicKey(sections.clientHost.sshPublicKey, options.baseDir, problems);
+  if (problems.length > 0 || !result.success) throw new ConfigError(options.source, problems);
+  const { data } = result;
+  return {
+    ...data,
+    clientHost: { ...data.clientHost, sshPublicKey: sshPublicKey! },
+    software: { ...data.software, kafkaCliVersion: data.software.kafkaCliVersion ?? SUPPORTED_MSK_VERSIONS[data.msk.kafkaVersion] },
+    connector: {
+      ...data.connector,
+      pluginZipPath: resolvePath(data.connector.pluginZipPath ?? `artifacts/confluentinc-kafka-connect-s3-${data.software.s3SinkPluginVersion}.zip`, options.baseDir),
+    },
+  };
+}
+
+function parseSections(input: unknown): Partial<ParsedConfig> {
+  const record = input !== null && typeof input === "object" ? (input as Record<string, unknown>) : {};
+  const sections: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(configSchema.shape)) {
+    const parsed = (schema as z.ZodType).safeParse(record[key]);
+    if (parsed.success) sections[key] = parsed.data;
+  }
+  return sections as Partial<ParsedConfig>;
+}
+
+/** The Kafka topic names of the pipeline: `<userId>.<suffix>`. */
+export function topicNames(config: Pick<PipelineConfig, "userId" | "topics">): string[] {
+  return config.topics.suffixes.map((suffix) => `${config.userId}.${suffix}`);
+}
+
+/** The data bucket name the seed's connector and notebooks expect. */
+export function bucketName(config: Pick<PipelineConfig, "userId">): string {
+  return `user-${config.userId}-bucket`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const path = issue.path.length > 0 ? issue.path.join(".") : "config";
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys
+      .map((key) => `${[...issue.path, key].join(".")}: got an unknown setting, expected one of the documented settings (remove it or check its spelling against pipeline.example.yaml)`)
+      .join("\n  ");
+  }
+  const got = describeValue(valueAt(input, issue.path));
+  const message = issue.message.startsWith("expected ") ? issue.message : `expected ${issue.message}`;
+  return `${path}: got ${got}, ${message}`;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const json = JSON.stringify(value);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+function crossFieldProblems(config: Partial<ParsedConfig>): string[] {
+  const problems: string[] = [];
+  const { region, availabilityZones: zones, network, clientHost, msk, software, api } = config;
+  if (region && zones) {
+    zones.forEach((zone, i) => {
+      if (!zone.startsWith(region) || !/^[a-z]$/.test(zone.slice(region.length))) {
+        problems.push(`availabilityZones.${i}: got ${describeValue(zone)}, expected a zone of region ${region} like ${region}a (list zones of the configured region)`);
+      }
+    });
+  }
+  if (zones && new Set(zones).size !== zones.length) {
+    problems.push(`availabilityZones: got ${describeValue(zones)}, expected distinct zones (remove the duplicate)`);
+  }
+  if (network && zones) problems.push(...networkProblems(network, zones.length));
+  clientHost?.sshAllowedCidrs.forEach((block, i) => {
+    if (block.endsWith("/0") && !clientHost.allowSshFromAnywhere) {
+      problems.push(`clientHost.sshAllowedCidrs.${i}: got ${describeValue(block)}, expected a narrower block than the whole internet (use your address as x.x.x.x/32, or set clientHost.allowSshFromAnywhere: true to accept the risk)`);
+    }
+  });
+  if (msk && zones && msk.brokerCount % zones.length !== 0) {
+    problems.push(`msk.brokerCount: got ${msk.brokerCount}, expected a multiple of the ${zones.length} availability zones (MSK spreads brokers evenly; use ${zones.length}, ${zones.length * 2}, ...)`);
+  }
+  if (msk?.defaultReplicationFactor !== undefined && msk.defaultReplicationFactor > msk.brokerCount) {
+    problems.push(`msk.defaultReplicationFactor: got ${msk.defaultReplicationFactor}, expected at most msk.brokerCount ${msk.brokerCount} (a topic cannot have more replicas than brokers)`);
+  }
+  const cli = software?.kafkaCliVersion;
+  if (msk && cli !== undefined) {
+    const clusterLine = msk.kafkaVersion.replace(/\.x$/, "");
+    if (!cli.startsWith(`${clusterLine}.`)) {
+      problems.push(`software.kafkaCliVersion: got ${describeValue(cli)}, expected a ${clusterLine}.z release to match msk.kafkaVersion ${msk.kafkaVersion} (the CLI must match the cluster; remove it to use ${SUPPORTED_MSK_VERSIONS[msk.kafkaVersion]})`);
+    }
+  }
+  if (api && api.throttlingBurstLimit < api.throttlingRateLimit / 10) {
+    problems.push(`api.throttlingBurstLimit: got ${api.throttlingBurstLimit}, expected at least a tenth of api.throttlingRateLimit ${api.throttlingRateLimit} (a tiny bucket throttles every batch)`);
+  }
+  return problems;
+}
+
+function networkProblems(network: ParsedConfig["network"], zoneCount: number): string[] {
+  const problems: string[] = [];
+  const { vpcCidr, publicSubnetCidr, privateSubnetCidrs } = network;
+  if (privateSubnetCidrs.length < zoneCount) {
+    problems.push(`network.privateSubnetCidrs: got ${privateSubnetCidrs.length} blocks, expected one per availability zone (${zoneCount}) (add a block for each zone)`);
+  }
+  const subnets = [["network.publicSubnetCidr", publicSubnetCidr] as const, ...privateSubnetCidrs.slice(0, zoneCount).map((c, i) => [`network.privateSubnetCidrs.${i}`, c] as const)];
+  for (const [path, block] of subnets) {
+    if (!cidrContains(vpcCidr, block)) problems.push(`${path}: got ${describeValue(block)}, expected a block inside network.vpcCidr ${vpcCidr} (pick a block within the VPC)`);
+  }
+  for (let i = 0; i < subnets.length; i++) {
+    for (let j = i + 1; j < subnets.length; j++) {
+      if (cidrOverlaps(subnets[i][1], subnets[j][1])) {
+        problems.push(`${subnets[j][0]}: got ${describeValue(subnets[j][1])}, expected a block that does not overlap ${subnets[i][0]} ${subnets[i][1]} (subnets must be disjoint)`);
+      }
+    }
+  }
+  return problems;
+}
+
+function resolveSshPublicKey(value: string, baseDir: string, problems: string[]): string | undefined {
+  const text = value.trim();
+  if (SSH_PUBLIC_KEY.test(text)) return text;
+  if (text.includes("PRIVATE KEY")) {
+    problems.push(`clientHost.sshPublicKey: got a private key, expected an OpenSSH public key or the path of a .pub file (never put a private key in the config; use the .pub file)`);
+    return undefined;
+  }
+  const path = resolvePath(text, baseDir);
+  let content: string;
+  try {
+    content = readFileSync(path, "utf8").trim();
+  } catch {
+    problems.push(`clientHost.sshPublicKey: got ${describeValue(value)}, expected an OpenSSH public key or a readable .pub file (create one with ssh-keygen -t ed25519, or paste the key text)`);
+    return undefined;
+  }
+  if (!SSH_PUBLIC_KEY.test(content)) {
+    problems.push(`clientHost.sshPublicKey: got file ${describeValue(value)} without a public key, expected one line like "ssh-ed25519 AAAA... comment" (point it at the .pub file, not the private key)`);
+    return undefined;
+  }
+  return content;
+}
+
+/** Resolves `~/x`, absolute and config-relative paths. */
+function resolvePath(path: string, baseDir: string): string {
+  if (path.startsWith("~/")) return resolve(homedir(), path.slice(2));
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+function parseIpv4Cidr(block: string): { base: number; bits: number } | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(block);
+  if (!match) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  const bits = Number(match[5]);
+  if (octets.some((o) => o > 255) || bits > 32) return undefined;
+  const address = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+  if ((address & mask) >>> 0 !== address) return undefined;
+  return { base: address, bits };
+}
+
+function isIpv4Cidr(block: string): boolean {
+  return parseIpv4Cidr(block) !== undefined;
+}
+
+function cidrRange(block: string): [number, number] {
+  const { base, bits } = parseIpv4Cidr(block)!;
+  return [base, base + 2 ** (32 - bits) - 1];
+}
+
+function cidrContains(outer: string, inner: string): boolean {
+  const [oStart, oEnd] = cidrRange(outer);
+  const [iStart, iEnd] = cidrRange(inner);
+  return iStart >= oStart && iEnd <= oEnd;
+}
+
+function cidrOverlaps(a: string, b: string): boolean {
+  const [aStart, aEnd] = cidrRange(a);
+  const [bStart, bEnd] = cidrRange(b);
+  return aStart <= bEnd && bStart <= aEnd;
+}
