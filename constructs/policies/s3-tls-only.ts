@@ -1,0 +1,55 @@
+import { appliesToEveryone, type PolicyStatement, readPolicy } from "./policy-documents";
+import { finding, type PolicyRule } from "./rule";
+import { companionsOf } from "./s3-buckets";
+import { addressOf, resourcesOfType, type StackResource } from "./terraform-json";
+
+const ID = "s3-tls-only";
+
+/** cdk-nag S3BucketSSLRequestsOnly: a Deny for every principal and s3 action when aws:SecureTransport is false. */
+export const s3TlsOnly: PolicyRule = {
+  id: ID,
+  description: "Every S3 bucket's policy denies all requests without TLS (aws:SecureTransport false) on the bucket and its objects.",
+  check(tf) {
+    const fix = 'add a Deny statement for principal "*", action "s3:*", the bucket ARN and "<arn>/*", with condition Bool aws:SecureTransport = false';
+    return resourcesOfType(tf, "aws_s3_bucket").flatMap((bucket) => {
+      const policies = companionsOf(tf, bucket, "aws_s3_bucket_policy");
+      if (policies.length === 0) return [finding(ID, addressOf(bucket), "no aws_s3_bucket_policy refers to it", fix)];
+      const unreadable: string[] = [];
+      for (const policy of policies) {
+        const reading = readPolicy(tf, policy.block.policy);
+        if ("unreadable" in reading) {
+          unreadable.push(`${addressOf(policy)}: ${reading.unreadable}`);
+          continue;
+        }
+        const denials = reading.statements.filter(isInsecureTransportDenial);
+        const resources = denials.flatMap((s) => s.resources ?? []);
+        if (resources.some((r) => coversBucket(r, bucket)) && resources.some((r) => coversObjects(r, bucket))) return [];
+      }
+      if (unreadable.length > 0) {
+        return [finding(ID, addressOf(bucket), `its bucket policy cannot be checked (${unreadable.join("; ")})`, "build the policy with DataAwsIamPolicyDocument or JSON.stringify")];
+      }
+      return [finding(ID, addressOf(bucket), `${policies.map(addressOf).join(", ")} does not deny requests without TLS on the bucket and its objects`, fix)];
+    });
+  },
+};
+
+function isInsecureTransportDenial(statement: PolicyStatement): boolean {
+  return (
+    statement.effect === "Deny" &&
+    appliesToEveryone(statement) &&
+    (statement.actions ?? []).some((a) => a === "*" || a === "s3:*") &&
+    statement.conditions.some((c) => c.test === "Bool" && c.variable === "aws:SecureTransport" && c.values.includes("false"))
+  );
+}
+
+function literalArn(bucket: StackResource): string | undefined {
+  return typeof bucket.block.bucket === "string" ? `arn:aws:s3:::${bucket.block.bucket}` : undefined;
+}
+
+function coversBucket(resource: string, bucket: StackResource): boolean {
+  return resource === "*" || resource === `\${${addressOf(bucket)}.arn}` || resource === literalArn(bucket);
+}
+
+function coversObjects(resource: string, bucket: StackResource): boolean {
+  return resource === "*" || resource === `\${${addressOf(bucket)}.arn}/*` || resource === `${literalArn(bucket)}/*`;
+}
