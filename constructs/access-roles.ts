@@ -1,0 +1,90 @@
+/**
+ * The client host's identities. The instance role is what the EC2 instance profile carries; it may
+ * do one thing: assume `<userId>-ec2-access-role`, the role the seed's Kafka clients name through
+ * `awsRoleArn` in client.properties. The access role trusts the instance role (an existing,
+ * different role, so IAM accepts the principal and Terraform sees no cycle) and holds the
+ * least-privilege `kafka-cluster:*` permissions on this cluster's `<userId>.*` topics.
+ */
+import { Construct } from "constructs";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { kafkaGroupArn, kafkaTopicArn, policyDocument, serviceTrustStatement, type PolicyStatement } from "./iam";
+import type { KafkaCluster } from "./kafka-cluster";
+
+export interface AccessRolesProps {
+  /** Names the roles `<namePrefix>-ec2-access-role` and `<namePrefix>-client-instance-role`. */
+  readonly namePrefix: string;
+  /** The cluster the access role may use. */
+  readonly cluster: KafkaCluster;
+  /** The topic name pattern the clients may create, write and read, e.g. `0a1b2c3d4e5f.*`. */
+  readonly topicPattern: string;
+  /**
+   * The consumer groups the clients may join.
+   * @default ["students"], the group the seed's console consumer checks use
+   */
+  readonly consumerGroups?: readonly string[];
+}
+
+/** The access role's Kafka permissions: the cluster, the pipeline's topics and the named consumer groups. */
+export function kafkaClientStatements(clusterArn: string, topicPattern: string, consumerGroups: readonly string[]): PolicyStatement[] {
+  return [
+    {
+      sid: "Cluster",
+      effect: "Allow",
+      // WriteDataIdempotently: Kafka 3 producers (the REST proxy's) are idempotent by default
+      actions: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster", "kafka-cluster:WriteDataIdempotently"],
+      resources: [clusterArn],
+    },
+    {
+      sid: "PipelineTopics",
+      effect: "Allow",
+      actions: ["kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic", "kafka-cluster:DescribeTopicDynamicConfiguration", "kafka-cluster:WriteData", "kafka-cluster:ReadData"],
+      resources: [kafkaTopicArn(clusterArn, topicPattern)],
+    },
+    {
+      sid: "ConsumerGroups",
+      effect: "Allow",
+      actions: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"],
+      resources: consumerGroups.map((group) => kafkaGroupArn(clusterArn, group)),
+    },
+  ];
+}
+
+export class AccessRoles extends Construct {
+  /** Carried by the client host; may only assume the access role. */
+  readonly instanceRole: IamRole;
+  readonly instanceProfile: IamInstanceProfile;
+  /** `<namePrefix>-ec2-access-role`, assumed through `awsRoleArn` by the Kafka CLI and the REST proxy. */
+  readonly accessRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: AccessRolesProps) {
+    super(scope, id);
+    const consumerGroups = props.consumerGroups ?? ["students"];
+
+    this.instanceRole = new IamRole(this, "instance-role", {
+      name: `${props.namePrefix}-client-instance-role`,
+      description: "Kafka client host; assumes the access role for MSK",
+      assumeRolePolicy: policyDocument(this, "instance-trust", [serviceTrustStatement("ec2.amazonaws.com")]).json,
+    });
+    this.instanceProfile = new IamInstanceProfile(this, "instance-profile", { name: `${props.namePrefix}-client-instance-profile`, role: this.instanceRole.name });
+
+    this.accessRole = new IamRole(this, "access-role", {
+      name: `${props.namePrefix}-ec2-access-role`,
+      description: "MSK access for the Kafka CLI and the REST proxy (awsRoleArn in client.properties)",
+      assumeRolePolicy: policyDocument(this, "access-trust", [
+        { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [this.instanceRole.arn] }] },
+      ]).json,
+    });
+    new IamRolePolicy(this, "access-kafka", {
+      name: "kafka-cluster",
+      role: this.accessRole.id,
+      policy: policyDocument(this, "access-kafka-document", kafkaClientStatements(props.cluster.arn, props.topicPattern, consumerGroups)).json,
+    });
+    new IamRolePolicy(this, "instance-assume-access", {
+      name: "assume-access-role",
+      role: this.instanceRole.id,
+      policy: policyDocument(this, "instance-assume-document", [{ sid: "AssumeAccessRole", effect: "Allow", actions: ["sts:AssumeRole"], resources: [this.accessRole.arn] }]).json,
+    });
+  }
+}

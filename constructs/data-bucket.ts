@@ -1,0 +1,67 @@
+/**
+ * The data bucket the S3 sink writes to (`user-<userId>-bucket`, the name the seed's notebooks
+ * read): no public access, default encryption, owner-enforced objects and TLS-only requests.
+ */
+import { Construct } from "constructs";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { policyDocument, type PolicyStatement } from "./iam";
+
+export interface DataBucketProps {
+  /** The bucket's globally unique name. */
+  readonly bucketName: string;
+  /**
+   * Whether destroying the stack also deletes the objects in the bucket.
+   * @default false, so destroy fails while the bucket holds data
+   */
+  readonly forceDestroy?: boolean;
+}
+
+/** Denies every request that does not use TLS, for the bucket and its objects. */
+export function tlsOnlyStatement(bucketArn: string): PolicyStatement {
+  return {
+    sid: "DenyInsecureTransport",
+    effect: "Deny",
+    actions: ["s3:*"],
+    resources: [bucketArn, `${bucketArn}/*`],
+    principals: [{ type: "*", identifiers: ["*"] }],
+    condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+  };
+}
+
+export class DataBucket extends Construct {
+  readonly bucket: S3Bucket;
+
+  constructor(scope: Construct, id: string, props: DataBucketProps) {
+    super(scope, id);
+    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false });
+    const publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      bucket: this.bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    });
+    new S3BucketOwnershipControls(this, "ownership", { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    const policy = policyDocument(this, "policy-document", [tlsOnlyStatement(this.bucket.arn)]);
+    // S3 rejects a bucket policy while the public access block is being written
+    new S3BucketPolicy(this, "policy", { bucket: this.bucket.id, policy: policy.json, dependsOn: [publicAccess] });
+  }
+
+  /** The bucket's name. */
+  get bucketName(): string {
+    return this.bucket.bucket;
+  }
+
+  /** The bucket's ARN. */
+  get bucketArn(): string {
+    return this.bucket.arn;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The MSK cluster: IAM client authentication only, TLS from clients and between brokers,
+ * encryption at rest, broker logs in CloudWatch, and a configuration that turns off automatic
+ * topic creation (topics are created on purpose, named `<userId>.<suffix>`).
+ */
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { MskCluster } from "@cdktf/provider-aws/lib/msk-cluster";
+import { MskConfiguration } from "@cdktf/provider-aws/lib/msk-configuration";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Token } from "../lib/cdktf";
+
+export interface KafkaClusterProps {
+  /** Names the cluster `<namePrefix>-cluster`, its configuration and its log group. */
+  readonly namePrefix: string;
+  /** The MSK Kafka version, e.g. `3.8.x`. */
+  readonly kafkaVersion: string;
+  /** The brokers' subnets, one per availability zone. */
+  readonly subnets: readonly Subnet[];
+  /** The brokers' security group (it admits SASL/IAM on 9098 from the clients). */
+  readonly securityGroup: SecurityGroup;
+  /**
+   * The broker instance type.
+   * @default kafka.t3.small, the cheapest size, meant for development
+   */
+  readonly brokerInstanceType?: string;
+  /**
+   * The number of brokers, a multiple of the number of subnets.
+   * @default one broker per subnet
+   */
+  readonly brokerCount?: number;
+  /**
+   * Each broker's EBS volume size.
+   * @default 20 GiB
+   */
+  readonly ebsVolumeSizeGiB?: number;
+  /**
+   * The replication factor of new topics.
+   * @default min(3, brokerCount)
+   */
+  readonly defaultReplicationFactor?: number;
+  /**
+   * The partition count of new topics.
+   * @default 1, the seed's `partition=0` layout in S3
+   */
+  readonly defaultPartitions?: number;
+  /**
+   * How long CloudWatch keeps the broker logs.
+   * @default 7 days
+   */
+  readonly logRetentionDays?: number;
+}
+
+export interface KafkaServerSettings {
+  readonly brokerCount: number;
+  readonly defaultReplicationFactor?: number;
+  readonly defaultPartitions?: number;
+}
+
+/**
+ * The cluster's `server.properties`: no automatic topic creation, replication that survives one
+ * broker loss where the broker count allows it (`min.insync.replicas` one below the replication factor, at most 2).
+ */
+export function mskServerProperties(settings: KafkaServerSettings): string {
+  const replicationFactor = settings.defaultReplicationFactor ?? Math.min(3, settings.brokerCount);
+  const minInsyncReplicas = Math.max(1, Math.min(2, replicationFactor - 1));
+  return [
+    "auto.create.topics.enable=false",
+    `default.replication.factor=${replicationFactor}`,
+    `min.insync.replicas=${minInsyncReplicas}`,
+    `num.partitions=${settings.defaultPartitions ?? 1}`,
+    "unclean.leader.election.enable=false",
+  ].join("\n");
+}
+
+/** The props' rule violations, one message each; empty when the props are consistent. */
+export function kafkaClusterProblems(props: Pick<KafkaClusterProps, "subnets" | "brokerCount" | "defaultReplicationFactor">): string[] {
+  const problems: string[] = [];
+  const subnets = props.subnets.length;
+  const brokers = props.brokerCount ?? subnets;
+  if (subnets < 2 || subnets > 3) {
+    problems.push(`KafkaCluster: got ${subnets} subnets, expected 2 or 3 (MSK places brokers in 2 or 3 availability zones)`);
+  }
+  if (!Token.isUnresolved(brokers) && subnets > 0 && brokers % subnets !== 0) {
+    problems.push(`KafkaCluster: brokerCount ${brokers} is not a multiple of the ${subnets} subnets (MSK spreads brokers evenly; use ${subnets}, ${subnets * 2}, ...)`);
+  }
+  const rf = props.defaultReplicationFactor;
+  if (rf !== undefined && !Token.isUnresolved(rf) && rf > brokers) {
+    problems.push(`KafkaCluster: defaultReplicationFactor ${rf} exceeds brokerCount ${brokers} (a topic cannot have more replicas than brokers)`);
+  }
+  return problems;
+}
+
+export class KafkaCluster extends Construct {
+  readonly cluster: MskCluster;
+  readonly configuration: MskConfiguration;
+  readonly brokerLogGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: KafkaClusterProps) {
+    super(scope, id);
+    const problems = kafkaClusterProblems(props);
+    if (problems.length > 0) throw new Error(problems.join("\n"));
+    const brokerCount = props.brokerCount ?? props.subnets.length;
+
+    this.brokerLogGroup = new CloudwatchLogGroup(this, "broker-logs", {
+      name: `/aws/msk/${props.namePrefix}-cluster`,
+      retentionInDays: props.logRetentionDays ?? 7,
+    });
+    this.configuration = new MskConfiguration(this, "configuration", {
+      name: `${props.namePrefix}-cluster-config`,
+      description: "auto topic creation off, replication sized to the broker count",
+      serverProperties: mskServerProperties({ brokerCount, defaultReplicationFactor: props.defaultReplicationFactor, defaultPartitions: props.defaultPartitions }),
+    });
+    this.cluster = new MskCluster(this, "cluster", {
+      clusterName: `${props.namePrefix}-cluster`,
+      kafkaVersion: props.kafkaVersion,
+      numberOfBrokerNodes: brokerCount,
+      brokerNodeGroupInfo: {
+        instanceType: props.brokerInstanceType ?? "kafka.t3.small",
+        clientSubnets: props.subnets.map((s) => s.id),
+        securityGroups: [props.securityGroup.id],
+        storageInfo: { ebsStorageInfo: { volumeSize: props.ebsVolumeSizeGiB ?? 20 } },
+      },
+      clientAuthentication: { sasl: { iam: true, scram: false }, unauthenticated: false },
+      // without a customer key MSK encrypts at rest with the AWS-managed aws/msk key
+      encryptionInfo: { encryptionInTransit: { clientBroker: "TLS", inCluster: true } },
+      configurationInfo: { arn: this.configuration.arn, revision: this.configuration.latestRevision },
+      loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup: this.brokerLogGroup.name } } },
+    });
+  }
+
+  /** The cluster's ARN. */
+  get arn(): string {
+    return this.cluster.arn;
+  }
+
+  /** The SASL/IAM bootstrap string, `b-1...:9098,b-2...:9098`. */
+  get bootstrapBrokersSaslIam(): string {
+    return this.cluster.bootstrapBrokersSaslIam;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The whole pipeline as one stack, composed from a validated {@link PipelineConfig}: network,
+ * MSK, the data bucket, the client host and its roles, the S3 sink connector and the ingestion API,
+ * with the outputs of {@link STACK_OUTPUTS} (the contract read by provisioning and emulation).
+ */
+import type { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { type PipelineConfig, bucketName, topicNames } from "../lib/config";
+import { TerraformOutput, TerraformStack } from "../lib/cdktf";
+import { STACK_OUTPUTS, type StackOutputName } from "../lib/outputs";
+import { AccessRoles } from "./access-roles";
+import { DataBucket } from "./data-bucket";
+import { IngestApi } from "./ingest-api";
+import { KafkaClientHost } from "./kafka-client-host";
+import { KafkaCluster } from "./kafka-cluster";
+import { Network } from "./network";
+import { addPolicyChecks, type PolicySuppression } from "./policies";
+import { S3SinkConnector } from "./s3-sink-connector";
+
+/** The suppression a config that deliberately opens SSH to the world gets, with its audit reason. */
+export function policySuppressions(config: Pick<PipelineConfig, "clientHost">): PolicySuppression[] {
+  return config.clientHost.allowSshFromAnywhere ? [{ ruleId: "ec2-no-ssh-from-anywhere", reason: "clientHost.allowSshFromAnywhere is true in the config" }] : [];
+}
+
+export class PipelineStack extends TerraformStack {
+  readonly network: Network;
+  readonly kafka: KafkaCluster;
+  readonly bucket: DataBucket;
+  readonly roles: AccessRoles;
+  readonly host: KafkaClientHost;
+  readonly connector: S3SinkConnector;
+  readonly api: IngestApi;
+
+  constructor(scope: Construct, id: string, config: PipelineConfig) {
+    super(scope, id);
+    const prefix = config.userId;
+    const topicPattern = `${config.userId}.*`;
+
+    new AwsProvider(this, "aws", {
+      region: config.region,
+      ...(Object.keys(config.tags).length > 0 ? { defaultTags: [{ tags: { ...config.tags } }] } : {}),
+    });
+
+    this.network = new Network(this, "network", {
+      namePrefix: prefix,
+      region: config.region,
+      availabilityZones: config.availabilityZones,
+      vpcCidr: config.network.vpcCidr,
+      publicSubnetCidr: config.network.publicSubnetCidr,
+      privateSubnetCidrs: config.network.privateSubnetCidrs,
+      sshAllowedCidrs: config.clientHost.sshAllowedCidrs,
+    });
+    this.kafka = new KafkaCluster(this, "kafka", {
+      namePrefix: prefix,
+      kafkaVersion: config.msk.kafkaVersion,
+      subnets: this.network.privateSubnets,
+      securityGroup: this.network.mskSecurityGroup,
+      brokerInstanceType: config.msk.brokerInstanceType,
+      brokerCount: config.msk.brokerCount,
+      ebsVolumeSizeGiB: config.msk.ebsVolumeSizeGiB,
+      defaultReplicationFactor: config.msk.defaultReplicationFactor,
+      defaultPartitions: config.topics.partitions,
+      logRetentionDays: config.msk.logRetentionDays,
+    });
+    this.bucket = new DataBucket(this, "data-bucket", { bucketName: bucketName(config), forceDestroy: config.bucket.forceDestroy });
+    this.roles = new AccessRoles(this, "access-roles", { namePrefix: prefix, cluster: this.kafka, topicPattern });
+    this.host = new KafkaClientHost(this, "client-host", {
+      namePrefix: prefix,
+      subnet: this.network.publicSubnet,
+      securityGroup: this.network.clientSecurityGroup,
+      instanceProfile: this.roles.instanceProfile,
+      sshPublicKey: config.clientHost.sshPublicKey,
+      amiSsmParameter: config.clientHost.amiSsmParameter,
+      instanceType: config.clientHost.instanceType,
+      rootVolumeSizeGiB: config.clientHost.rootVolumeSizeGiB,
+    });
+    this.connector = new S3SinkConnector(this, "s3-sink", {
+      namePrefix: prefix,
+      region: config.region,
+      cluster: this.kafka,
+      bucket: this.bucket,
+      subnets: this.network.privateSubnets,
+      securityGroup: this.network.connectorSecurityGroup,
+      topicPattern,
+      pluginZipPath: config.connector.pluginZipPath,
+      pluginVersion: config.software.s3SinkPluginVersion,
+      kafkaConnectVersion: config.connector.kafkaConnectVersion,
+      flushSize: config.connector.flushSize,
+      tasksMax: config.connector.tasksMax,
+      mcuCount: config.connector.mcuCount,
+      workerCount: config.connector.workerCount,
+      logRetentionDays: config.connector.logRetentionDays,
+    });
+    this.api = new IngestApi(this, "ingest-api", {
+      apiName: prefix,
+      host: this.host,
+      stageName: config.api.stageName,
+      throttlingRateLimit: config.api.throttlingRateLimit,
+      throttlingBurstLimit: config.api.throttlingBurstLimit,
+      accessLogRetentionDays: config.api.accessLogRetentionDays,
+    });
+
+    const values: Record<StackOutputName, string | string[]> = {
+      invoke_url: this.api.invokeUrl,
+      client_public_dns: this.host.publicDns,
+      client_instance_id: this.host.instance.id,
+      ssh_user: config.clientHost.sshUser,
+      msk_bootstrap_brokers_sasl_iam: this.kafka.bootstrapBrokersSaslIam,
+      access_role_arn: this.roles.accessRole.arn,
+      bucket_name: this.bucket.bucketName,
+      region: config.region,
+      user_id: config.userId,
+      topics: topicNames(config),
+    };
+    for (const name of Object.keys(STACK_OUTPUTS) as StackOutputName[]) {
+      new TerraformOutput(this, name, { value: values[name], description: STACK_OUTPUTS[name], staticId: true });
+    }
+
+    addPolicyChecks(this, { suppressions: policySuppressions(config) });
+  }
+}

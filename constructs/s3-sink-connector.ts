@@ -1,0 +1,252 @@
+/**
+ * MSK Connect with Confluent's S3 sink: the plugin zip as an S3 object, the custom plugin, a worker
+ * configuration, the connector with the seed's configuration, its execution role and its log group.
+ *
+ * The zip is downloaded by the operator, never committed. Synthesis works without it (the stack
+ * is useful to read, test and review offline); `terraform plan` and `cdktf deploy` then stop at a
+ * precondition whose message says where to download it.
+ */
+import { existsSync } from "node:fs";
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { MskconnectConnector } from "@cdktf/provider-aws/lib/mskconnect-connector";
+import { MskconnectCustomPlugin } from "@cdktf/provider-aws/lib/mskconnect-custom-plugin";
+import { MskconnectWorkerConfiguration } from "@cdktf/provider-aws/lib/mskconnect-worker-configuration";
+import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Annotations, AssetType, Fn, TerraformAsset } from "../lib/cdktf";
+import type { DataBucket } from "./data-bucket";
+import { accountOf, kafkaGroupArn, kafkaTopicArn, policyDocument, serviceTrustStatement, type PolicyStatement } from "./iam";
+import type { KafkaCluster } from "./kafka-cluster";
+
+/** Confluent Hub's download URL of an S3 sink connector release. */
+export function s3SinkPluginUrl(version: string): string {
+  return `https://d1i4a15mxbxib1.cloudfront.net/api/plugins/confluentinc/kafka-connect-s3/versions/${version}/confluentinc-kafka-connect-s3-${version}.zip`;
+}
+
+/** What to do when the plugin zip is missing; shown by plan/deploy and as a synth warning. */
+export function missingPluginMessage(zipPath: string, version: string): string {
+  return `the S3 sink plugin zip ${zipPath} does not exist: download it with  curl -fL --create-dirs -o ${zipPath} ${s3SinkPluginUrl(version)}  (or set connector.pluginZipPath in the config), then run synth, plan or deploy again`;
+}
+
+export interface S3SinkSettings {
+  readonly region: string;
+  readonly bucketName: string;
+  /** A Java regex over topic names. */
+  readonly topicsRegex: string;
+  /** @default 1, one S3 object per record as in the seed */
+  readonly flushSize?: number;
+  /** @default 3 */
+  readonly tasksMax?: number;
+}
+
+/** The seed's connector configuration: JSON records of the matching topics into the bucket, one object per `flush.size` records. */
+export function s3SinkConnectorConfiguration(settings: S3SinkSettings): Record<string, string> {
+  return {
+    "connector.class": "io.confluent.connect.s3.S3SinkConnector",
+    "s3.region": settings.region,
+    "flush.size": String(settings.flushSize ?? 1),
+    "schema.compatibility": "NONE",
+    "tasks.max": String(settings.tasksMax ?? 3),
+    "topics.regex": settings.topicsRegex,
+    "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
+    "partitioner.class": "io.confluent.connect.storage.partitioner.DefaultPartitioner",
+    "value.converter.schemas.enable": "false",
+    "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+    "storage.class": "io.confluent.connect.s3.storage.S3Storage",
+    "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+    "s3.bucket.name": settings.bucketName,
+  };
+}
+
+/** The worker defaults: string keys, schemaless JSON values (the connector repeats them explicitly). */
+export function workerProperties(): string {
+  return [
+    "key.converter=org.apache.kafka.connect.storage.StringConverter",
+    "value.converter=org.apache.kafka.connect.json.JsonConverter",
+    "value.converter.schemas.enable=false",
+  ].join("\n");
+}
+
+/**
+ * The execution role's permissions: read the pipeline's topics, run Connect's internal topics and
+ * the connector's consumer group, write objects into the bucket.
+ */
+export function connectorStatements(clusterArn: string, topicPattern: string, connectorName: string, bucketArn: string): PolicyStatement[] {
+  return [
+    {
+      sid: "Cluster",
+      effect: "Allow",
+      actions: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster", "kafka-cluster:WriteDataIdempotently"],
+      resources: [clusterArn],
+    },
+    {
+      sid: "SourceTopics",
+      effect: "Allow",
+      actions: ["kafka-cluster:ReadData", "kafka-cluster:DescribeTopic"],
+      resources: [kafkaTopicArn(clusterArn, topicPattern)],
+    },
+    {
+      sid: "InternalTopics",
+      effect: "Allow",
+      actions: ["kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic", "kafka-cluster:WriteData", "kafka-cluster:ReadData"],
+      resources: [kafkaTopicArn(clusterArn, "__amazon_msk_connect_*")],
+    },
+    {
+      sid: "ConnectorGroups",
+      effect: "Allow",
+      actions: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"],
+      resources: [kafkaGroupArn(clusterArn, "__amazon_msk_connect_*"), kafkaGroupArn(clusterArn, `connect-${connectorName}`)],
+    },
+    {
+      sid: "Bucket",
+      effect: "Allow",
+      actions: ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
+      resources: [bucketArn],
+    },
+    {
+      sid: "Objects",
+      effect: "Allow",
+      actions: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      resources: [`${bucketArn}/*`],
+    },
+  ];
+}
+
+export interface S3SinkConnectorProps {
+  /** Names the plugin `<namePrefix>-plugin`, the connector `<namePrefix>-connector` and their role and logs. */
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly cluster: KafkaCluster;
+  /** Receives the records, and holds the plugin zip under `kafka-connect-s3/`. */
+  readonly bucket: DataBucket;
+  /** The workers' subnets (private, one per zone). */
+  readonly subnets: readonly Subnet[];
+  readonly securityGroup: SecurityGroup;
+  /** The topics to sink, as both the connector's `topics.regex` and the IAM topic pattern, e.g. `0a1b2c3d4e5f.*`. */
+  readonly topicPattern: string;
+  /** The local path of the Confluent S3 sink zip; it may be missing at synth time. */
+  readonly pluginZipPath: string;
+  /** The zip's release, for its S3 key and the download hint. */
+  readonly pluginVersion: string;
+  /**
+   * MSK Connect's Kafka Connect version.
+   * @default 3.7.x
+   */
+  readonly kafkaConnectVersion?: string;
+  /**
+   * Records per S3 object.
+   * @default 1, as in the seed
+   */
+  readonly flushSize?: number;
+  /**
+   * The connector's task limit.
+   * @default 3
+   */
+  readonly tasksMax?: number;
+  /**
+   * MCUs per worker (1 MCU = 1 vCPU + 4 GiB).
+   * @default 1
+   */
+  readonly mcuCount?: number;
+  /**
+   * Provisioned workers.
+   * @default 1
+   */
+  readonly workerCount?: number;
+  /**
+   * How long CloudWatch keeps the worker logs.
+   * @default 7 days
+   */
+  readonly logRetentionDays?: number;
+}
+
+export class S3SinkConnector extends Construct {
+  readonly pluginObject: S3Object;
+  readonly customPlugin: MskconnectCustomPlugin;
+  readonly workerConfiguration: MskconnectWorkerConfiguration;
+  readonly executionRole: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly connector: MskconnectConnector;
+  /** Whether the plugin zip existed at synth time (plan and deploy need it). */
+  readonly pluginZipPresent: boolean;
+
+  constructor(scope: Construct, id: string, props: S3SinkConnectorProps) {
+    super(scope, id);
+    const connectorName = `${props.namePrefix}-connector`;
+    const zipName = `confluentinc-kafka-connect-s3-${props.pluginVersion}.zip`;
+    const missing = missingPluginMessage(props.pluginZipPath, props.pluginVersion);
+
+    this.pluginZipPresent = existsSync(props.pluginZipPath);
+    // an asset copies the zip into the synthesized stack; without the file the object points at the
+    // configured path and the precondition stops plan and deploy with the download hint
+    const source = this.pluginZipPresent ? new TerraformAsset(this, "plugin-zip", { path: props.pluginZipPath, type: AssetType.FILE }) : undefined;
+    if (!source) Annotations.of(this).addWarning(missing);
+    const sourcePath = source?.path ?? props.pluginZipPath;
+    this.pluginObject = new S3Object(this, "plugin-object", {
+      bucket: props.bucket.bucketName,
+      key: `kafka-connect-s3/${zipName}`,
+      source: sourcePath,
+      ...(source ? { sourceHash: source.assetHash } : {}),
+      contentType: "application/zip",
+      lifecycle: { precondition: [{ condition: Fn.fileexists(sourcePath), errorMessage: missing }] },
+    });
+    this.customPlugin = new MskconnectCustomPlugin(this, "plugin", {
+      name: `${props.namePrefix}-plugin`,
+      description: `Confluent S3 sink ${props.pluginVersion}`,
+      contentType: "ZIP",
+      location: { s3: { bucketArn: props.bucket.bucketArn, fileKey: this.pluginObject.key } },
+    });
+    this.workerConfiguration = new MskconnectWorkerConfiguration(this, "worker-configuration", {
+      name: `${props.namePrefix}-worker-config`,
+      description: "string keys, schemaless JSON values",
+      propertiesFileContent: workerProperties(),
+    });
+
+    this.executionRole = new IamRole(this, "execution-role", {
+      name: `${props.namePrefix}-connector-role`,
+      description: "MSK Connect S3 sink: reads the pipeline topics, writes the data bucket",
+      assumeRolePolicy: policyDocument(this, "execution-trust", [
+        // confused-deputy guard: only connectors of this account may use the role
+        serviceTrustStatement("kafkaconnect.amazonaws.com", [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountOf(props.cluster.arn)] }]),
+      ]).json,
+    });
+    const permissions = new IamRolePolicy(this, "execution-permissions", {
+      name: "s3-sink",
+      role: this.executionRole.id,
+      policy: policyDocument(this, "execution-document", connectorStatements(props.cluster.arn, props.topicPattern, connectorName, props.bucket.bucketArn)).json,
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, "worker-logs", { name: `/aws/mskconnect/${connectorName}`, retentionInDays: props.logRetentionDays ?? 7 });
+    this.connector = new MskconnectConnector(this, "connector", {
+      name: connectorName,
+      kafkaconnectVersion: props.kafkaConnectVersion ?? "3.7.x",
+      connectorConfiguration: s3SinkConnectorConfiguration({
+        region: props.region,
+        bucketName: props.bucket.bucketName,
+        topicsRegex: props.topicPattern,
+        flushSize: props.flushSize,
+        tasksMax: props.tasksMax,
+      }),
+      capacity: { provisionedCapacity: { mcuCount: props.mcuCount ?? 1, workerCount: props.workerCount ?? 1 } },
+      kafkaCluster: {
+        apacheKafkaCluster: {
+          bootstrapServers: props.cluster.bootstrapBrokersSaslIam,
+          vpc: { subnets: props.subnets.map((s) => s.id), securityGroups: [props.securityGroup.id] },
+        },
+      },
+      kafkaClusterClientAuthentication: { authenticationType: "IAM" },
+      kafkaClusterEncryptionInTransit: { encryptionType: "TLS" },
+      plugin: [{ customPlugin: { arn: this.customPlugin.arn, revision: this.customPlugin.latestRevision } }],
+      workerConfiguration: { arn: this.workerConfiguration.arn, revision: this.workerConfiguration.latestRevision },
+      serviceExecutionRoleArn: this.executionRole.arn,
+      logDelivery: { workerLogDelivery: { cloudwatchLogs: { enabled: true, logGroup: this.logGroup.name } } },
+      // the role's permissions must exist before the workers start reading
+      dependsOn: [permissions],
+      timeouts: { create: "40m" },
+    });
+  }
+}

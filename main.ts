@@ -1,0 +1,57 @@
+/**
+ * The cdktf app: reads the pipeline config and synthesizes the one stack.
+ *
+ *   npx tsx main.ts [--config FILE] [--summary]     (also what `npx cdktf synth|deploy` runs)
+ *
+ * The config file is `--config`, else $PIPELINE_CONFIG, else pipeline.yaml. `--summary` prints the
+ * resources by type, the outputs and where the synthesized JSON is. Bad input exits 1 with the
+ * problems, no stack trace.
+ */
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { App } from "./lib/cdktf";
+import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from "./lib/config";
+import { OutputsError, STACK_ID } from "./lib/outputs";
+import { PipelineStack } from "./constructs/pipeline-stack";
+import { summarizeStack } from "./scripts/lib/stack-summary";
+
+function main(): void {
+  // the CLI's version check is a network call that fails offline on every command
+  process.env.CHECKPOINT_DISABLE ??= "1";
+  const { values } = parseArgs({
+    options: { config: { type: "string" }, summary: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write("usage: tsx main.ts [--config FILE] [--summary]\n  --config FILE  the pipeline config (default: $PIPELINE_CONFIG or pipeline.yaml)\n  --summary      print the resources, outputs and output path after synth\n");
+    return;
+  }
+  const configPath = values.config ?? process.env.PIPELINE_CONFIG ?? DEFAULT_CONFIG_FILE;
+  const config = loadConfig(configPath);
+  const app = new App();
+  const stack = new PipelineStack(app, STACK_ID, config);
+  app.synth();
+  if (values.summary) {
+    const stackFile = join(app.outdir, "stacks", STACK_ID, "cdk.tf.json");
+    const summary = summarizeStack(JSON.parse(readFileSync(stackFile, "utf8")));
+    process.stdout.write(`${summary}\nconnector plugin zip: ${stack.connector.pluginZipPresent ? "present" : "MISSING (synth works; plan and deploy need it)"} ${config.connector.pluginZipPath}\nsynthesized: ${relative(process.cwd(), stackFile) || stackFile}\n`);
+  }
+}
+
+try {
+  main();
+} catch (err) {
+  if (err instanceof ConfigError || err instanceof OutputsError || isUsageOrValidationError(err)) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+/** parseArgs' unknown-option errors and cdktf's "Validation failed" (the policy rules) are input problems, not crashes. */
+function isUsageOrValidationError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  return (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) || err.message.startsWith("Validation failed");
+}
