@@ -17,7 +17,7 @@ import { MskconnectWorkerConfiguration } from "@cdktf/provider-aws/lib/mskconnec
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
-import { Annotations, AssetType, Fn, TerraformAsset } from "../lib/cdktf";
+import { Annotations, AssetType, Fn, TerraformAsset, TerraformLocal } from "../lib/cdktf";
 import type { DataBucket } from "./data-bucket";
 import { accountOf, kafkaGroupArn, kafkaTopicArn, policyDocument, serviceTrustStatement, type PolicyStatement } from "./iam";
 import type { KafkaCluster } from "./kafka-cluster";
@@ -185,14 +185,15 @@ export class S3SinkConnector extends Construct {
     // configured path and the precondition stops plan and deploy with the download hint
     const source = this.pluginZipPresent ? new TerraformAsset(this, "plugin-zip", { path: props.pluginZipPath, type: AssetType.FILE }) : undefined;
     if (!source) Annotations.of(this).addWarning(missing);
-    const sourcePath = source?.path ?? props.pluginZipPath;
+    // a local, because Terraform rejects a precondition that refers to no object of the configuration
+    const sourcePath = new TerraformLocal(this, "plugin-zip-path", source?.path ?? props.pluginZipPath);
     this.pluginObject = new S3Object(this, "plugin-object", {
       bucket: props.bucket.bucketName,
       key: `kafka-connect-s3/${zipName}`,
-      source: sourcePath,
+      source: sourcePath.asString,
       ...(source ? { sourceHash: source.assetHash } : {}),
       contentType: "application/zip",
-      lifecycle: { precondition: [{ condition: Fn.fileexists(sourcePath), errorMessage: missing }] },
+      lifecycle: { precondition: [{ condition: Fn.fileexists(sourcePath.asString), errorMessage: missing }] },
     });
     this.customPlugin = new MskconnectCustomPlugin(this, "plugin", {
       name: `${props.namePrefix}-plugin`,

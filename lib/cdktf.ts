@@ -13,6 +13,7 @@ export {
   Fn,
   Lazy,
   TerraformAsset,
+  TerraformLocal,
   TerraformOutput,
   TerraformStack,
   Testing,
