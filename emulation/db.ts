@@ -1,0 +1,112 @@
+/**
+ * The source database: connecting with clear errors, checking the tables, listing event ids and
+ * reading events in batches by key (one `IN (...)` query per table per batch, over a small pool).
+ */
+import { createPool, type Pool, type RowDataPacket } from "mysql2/promise";
+import type { DbCreds } from "./creds";
+import { EmulationError } from "./errors";
+import { SOURCE_TABLES, TABLE_ROLES, type EventRows, type TableRole } from "./rows";
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export interface OpenPoolOptions {
+  /** Connections in the pool; the reader runs one query per table at a time. @default 3 */
+  readonly connectionLimit?: number;
+  /** Connect without selecting the database (seed-db creates it when missing). @default false */
+  readonly withoutDatabase?: boolean;
+}
+
+/** Opens a pool and proves it works with one round trip, turning driver errors into one-line {@link EmulationError}s. */
+export async function openPool(creds: DbCreds, options: OpenPoolOptions = {}): Promise<Pool> {
+  const pool = createPool({
+    host: creds.host,
+    port: creds.port,
+    user: creds.user,
+    password: creds.password,
+    ...(options.withoutDatabase ? {} : { database: creds.database }),
+    connectionLimit: options.connectionLimit ?? 3,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    // DATETIME as the `YYYY-MM-DD HH:MM:SS` text the pipeline expects, with no time zone shift
+    dateStrings: true,
+    charset: "utf8mb4",
+  });
+  try {
+    await pool.query("SELECT 1");
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw describeDbError(err, creds);
+  }
+  return pool;
+}
+
+/** One line for a driver error, naming the server and what to check in the credentials file. */
+export function describeDbError(err: unknown, creds: DbCreds): EmulationError {
+  if (err instanceof EmulationError) return err;
+  const code = (err as { code?: string }).code;
+  const server = `${creds.host}:${creds.port}`;
+  switch (code) {
+    case "ER_ACCESS_DENIED_ERROR":
+      return new EmulationError(`database ${server}: access denied for user ${creds.user} (check USER and PASSWORD in ${creds.source})`);
+    case "ER_DBACCESS_DENIED_ERROR":
+      return new EmulationError(`database ${server}: user ${creds.user} may not use database ${creds.database} (grant access or fix DATABASE in ${creds.source})`);
+    case "ER_BAD_DB_ERROR":
+      return new EmulationError(`database ${server}: database ${creds.database} does not exist (create and fill it with: npm run emulate -- seed-db --rows 10000, or fix DATABASE in ${creds.source})`);
+    case "ECONNREFUSED":
+      return new EmulationError(`database ${server}: connection refused (is MySQL/MariaDB running there? check HOST and PORT in ${creds.source})`);
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return new EmulationError(`database host ${creds.host}: name not found (check HOST in ${creds.source})`);
+    case "ETIMEDOUT":
+      return new EmulationError(`database ${server}: no answer within ${CONNECT_TIMEOUT_MS / 1000} s (check HOST and PORT in ${creds.source}, and that a firewall or security group lets you in)`);
+    case "ER_NO_SUCH_TABLE":
+      return new EmulationError(`database ${creds.database}: ${(err as Error).message} (create and fill the tables with: npm run emulate -- seed-db --rows 10000)`);
+    default:
+      return new EmulationError(`database ${server}: ${(err as Error).message ?? String(err)}${code ? ` (${code})` : ""}`);
+  }
+}
+
+/** Throws naming every source table the database lacks. */
+export async function requireTables(pool: Pool, creds: DbCreds): Promise<void> {
+  const [rows] = await pool.query<RowDataPacket[]>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?", [creds.database]);
+  const present = new Set(rows.map((row) => String(row.name)));
+  const missing = TABLE_ROLES.map((role) => SOURCE_TABLES[role].name).filter((name) => !present.has(name));
+  if (missing.length > 0) {
+    throw new EmulationError(`database ${creds.database} on ${creds.host}:${creds.port}: missing table${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (create and fill them with: npm run emulate -- seed-db --rows 10000)`);
+  }
+}
+
+/** The ids present in all three tables, ascending: the events that can be emulated. */
+export async function listEventIds(pool: Pool): Promise<number[]> {
+  const { pin, geo, user } = SOURCE_TABLES;
+  const [rows] = await pool.query<RowDataPacket[]>({
+    sql: `SELECT p.\`${pin.key}\` FROM ${pin.name} p JOIN ${geo.name} g ON g.${geo.key} = p.\`${pin.key}\` JOIN ${user.name} u ON u.${user.key} = p.\`${pin.key}\` ORDER BY 1`,
+    rowsAsArray: true,
+  });
+  return rows.map((row) => Number((row as unknown as unknown[])[0]));
+}
+
+/**
+ * Reads the events with these ids, in the order given (ids may repeat); one query per table.
+ * An id missing from any table (deleted since it was listed) is left out.
+ */
+export async function fetchEvents(pool: Pool, ids: readonly number[]): Promise<EventRows[]> {
+  const unique = [...new Set(ids)];
+  const byRole = await Promise.all(
+    TABLE_ROLES.map(async (role) => {
+      const table = SOURCE_TABLES[role];
+      const [rows] = await pool.query<RowDataPacket[]>(`SELECT * FROM ${table.name} WHERE \`${table.key}\` IN (?)`, [unique]);
+      const byId = new Map<number, RowDataPacket>();
+      for (const row of rows) byId.set(Number(row[table.key]), row);
+      return [role, byId] as const;
+    }),
+  );
+  const maps = Object.fromEntries(byRole) as Record<TableRole, Map<number, RowDataPacket>>;
+  const events: EventRows[] = [];
+  for (const id of ids) {
+    const pin = maps.pin.get(id);
+    const geo = maps.geo.get(id);
+    const user = maps.user.get(id);
+    if (pin && geo && user) events.push({ pin, geo, user } as unknown as EventRows);
+  }
+  return events;
+}

@@ -1,0 +1,148 @@
+/**
+ * The client side of the Kafka REST proxy's v2 produce API (`POST /topics/<topic>`), as reached
+ * through the API Gateway stage: request building and a classification of every answer into
+ * acknowledged / failed-per-record / retry-the-request / fatal.
+ */
+import { request as httpRequest, type Agent as HttpAgent } from "node:http";
+import { request as httpsRequest, type Agent as HttpsAgent } from "node:https";
+
+export const PRODUCE_CONTENT_TYPE = "application/vnd.kafka.json.v2+json";
+export const PRODUCE_ACCEPT = "application/vnd.kafka.v2+json";
+
+/** `<invoke URL>/topics/<topic>`. */
+export function topicUrl(invokeUrl: string, topic: string): URL {
+  return new URL(`${invokeUrl.replace(/\/+$/, "")}/topics/${encodeURIComponent(topic)}`);
+}
+
+/** `{"records":[{"value":<row>},…]}` from rows already serialised to JSON (each row is serialised once, even if retried). */
+export function produceBody(valuesJson: readonly string[]): string {
+  let body = '{"records":[';
+  for (let i = 0; i < valuesJson.length; i++) body += (i === 0 ? '{"value":' : ',{"value":') + valuesJson[i] + "}";
+  return body + "]}";
+}
+
+export function produceHeaders(bodyBytes: number): Record<string, string | number> {
+  return { "Content-Type": PRODUCE_CONTENT_TYPE, Accept: PRODUCE_ACCEPT, "Content-Length": bodyBytes };
+}
+
+/** What one produce request came to. */
+export type ProduceOutcome =
+  /** The proxy answered with one offset per record; `errors[i]` is null when record i was written. */
+  | { readonly kind: "offsets"; readonly errors: readonly (string | null)[] }
+  /**
+   * A transient fault of the whole request (429, 5xx, timeout, reset). `ambiguous` when the
+   * records may have been written anyway (the request reached the server), so a retry may duplicate them.
+   */
+  | { readonly kind: "retry"; readonly reason: string; readonly ambiguous: boolean }
+  /** Every further request would fail the same way (wrong URL, not a REST proxy, contract violation). */
+  | { readonly kind: "fatal"; readonly reason: string };
+
+export interface ProduceTransport {
+  readonly agent: HttpAgent | HttpsAgent;
+  readonly timeoutMs: number;
+}
+
+/** Errors before the request reached the server: retrying cannot duplicate records. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH"]);
+const FATAL_CODES: Readonly<Record<string, string>> = {
+  ENOTFOUND: "host not found (check the invoke URL)",
+  EAI_AGAIN: "host name lookup failed (check the invoke URL and DNS)",
+  ERR_TLS_CERT_ALTNAME_INVALID: "TLS certificate does not match the host (check the invoke URL)",
+  CERT_HAS_EXPIRED: "TLS certificate expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "self-signed TLS certificate",
+};
+
+/** Sends one produce request of `recordCount` records and classifies the answer; never rejects. */
+export function produce(url: URL, body: string, recordCount: number, transport: ProduceTransport): Promise<ProduceOutcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (outcome: ProduceOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const payload = Buffer.from(body);
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const req = send(url, { method: "POST", agent: transport.agent, headers: produceHeaders(payload.length) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("error", (err) => finish({ kind: "retry", reason: `response aborted: ${describeSocketError(err)}`, ambiguous: true }));
+      res.on("end", () => finish(classifyResponse(url, res.statusCode ?? 0, String(res.headers["content-type"] ?? ""), Buffer.concat(chunks).toString("utf8"), recordCount)));
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      finish({ kind: "retry", reason: `no answer within ${transport.timeoutMs} ms`, ambiguous: true });
+    }, transport.timeoutMs);
+    req.on("error", (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? "";
+      const fatal = FATAL_CODES[code];
+      if (fatal) finish({ kind: "fatal", reason: `${url.origin}: ${fatal}` });
+      else finish({ kind: "retry", reason: describeSocketError(err), ambiguous: !NOT_SENT_CODES.has(code) });
+    });
+    req.end(payload);
+  });
+}
+
+function describeSocketError(err: NodeJS.ErrnoException): string {
+  return err.code ? `${err.code} (${err.message})` : err.message;
+}
+
+/** The media type without parameters, lower case. */
+function mediaType(contentType: string): string {
+  return contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+}
+
+/**
+ * Classifies an HTTP answer to a produce request of `recordCount` records.
+ * Exported for unit tests; {@link produce} is the caller.
+ */
+export function classifyResponse(url: URL, status: number, contentType: string, text: string, recordCount: number): ProduceOutcome {
+  const type = mediaType(contentType);
+  if (status === 429 || status >= 500) {
+    return { kind: "retry", reason: `HTTP ${status}${messageOf(text) ? `: ${messageOf(text)}` : ""}`, ambiguous: status !== 429 };
+  }
+  if (!type.includes("json")) {
+    return { kind: "fatal", reason: `${url.href} answered ${type || "no content type"}, expected the Kafka REST proxy's JSON: check the invoke URL and that the REST proxy runs` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { kind: "fatal", reason: `${url.href} answered ${status} with invalid JSON, expected the Kafka REST proxy's JSON: check the invoke URL and that the REST proxy runs` };
+  }
+  if (status < 200 || status >= 300) {
+    const message = messageOf(text) ?? "no message";
+    const hint =
+      status === 403 && /authentication token/i.test(message) ? "the path does not exist on the API: check the invoke URL includes the stage"
+      : status === 404 ? "check the topic names (topics output or --topics) exist on the cluster"
+      : status === 422 || status === 400 ? "the request does not match the REST proxy's v2 produce contract"
+      : status === 415 || status === 406 ? "the REST proxy rejected the media type"
+      : "see the REST proxy's log";
+    return { kind: "fatal", reason: `${url.href} answered ${status}: ${message} (${hint})` };
+  }
+  const offsets = (parsed as { offsets?: unknown } | null)?.offsets;
+  if (!Array.isArray(offsets) || offsets.length !== recordCount) {
+    const got = Array.isArray(offsets) ? `${offsets.length} offsets for ${recordCount} records` : 'no "offsets"';
+    return { kind: "fatal", reason: `${url.href} answered ${status} with ${got}, expected the Kafka REST proxy's v2 produce response: check the invoke URL points at the REST proxy` };
+  }
+  return {
+    kind: "offsets",
+    errors: offsets.map((offset) => {
+      const { error_code: code, error } = (offset ?? {}) as { error_code?: unknown; error?: unknown };
+      return code === null || code === undefined ? null : `error_code ${String(code)}: ${String(error ?? "")}`;
+    }),
+  };
+}
+
+/** The `message` of a JSON error body (REST proxy and API Gateway both use it), or a short text excerpt. */
+function messageOf(text: string): string | undefined {
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown };
+    if (typeof parsed?.message === "string") return parsed.message;
+  } catch {
+    // not JSON: fall through to an excerpt
+  }
+  const excerpt = text.replace(/\s+/g, " ").trim().slice(0, 120);
+  return excerpt === "" ? undefined : excerpt;
+}
