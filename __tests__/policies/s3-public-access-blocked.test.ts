@@ -1,0 +1,54 @@
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { Construct } from "constructs";
+import { describe, expect, it } from "vitest";
+import { s3PublicAccessBlocked } from "../../constructs/policies/s3-public-access-blocked";
+import { findings } from "./support";
+
+const ALL_BLOCKED = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+
+describe("s3-public-access-blocked", () => {
+  it("fails when no public access block refers to the bucket", () => {
+    expect(findings(s3PublicAccessBlocked, (stack) => new S3Bucket(stack, "data", { bucket: "user-x-bucket" }))).toEqual([
+      "[s3-public-access-blocked] aws_s3_bucket.data: no aws_s3_bucket_public_access_block refers to it (add one with block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets all true)",
+    ]);
+  });
+
+  it("fails when the block leaves flags off", () => {
+    const messages = findings(s3PublicAccessBlocked, (stack) => {
+      const bucket = new S3Bucket(stack, "data", { bucket: "user-x-bucket" });
+      new S3BucketPublicAccessBlock(stack, "block", { bucket: bucket.id, blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false });
+    });
+    expect(messages).toEqual([
+      "[s3-public-access-blocked] aws_s3_bucket.data: aws_s3_bucket_public_access_block.block leaves block_public_policy, restrict_public_buckets off (set all four flags to true)",
+    ]);
+  });
+
+  it("fails for the bucket whose block belongs to another bucket", () => {
+    const messages = findings(s3PublicAccessBlocked, (stack) => {
+      const covered = new S3Bucket(stack, "covered", { bucket: "covered" });
+      new S3Bucket(stack, "bare", { bucket: "bare" });
+      new S3BucketPublicAccessBlock(stack, "block", { bucket: covered.id, ...ALL_BLOCKED });
+    });
+    expect(messages).toEqual([
+      "[s3-public-access-blocked] aws_s3_bucket.bare: no aws_s3_bucket_public_access_block refers to it (add one with block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets all true)",
+    ]);
+  });
+
+  it("passes when a block refers to the bucket by id, by name or by its literal name, also inside nested constructs", () => {
+    const messages = findings(s3PublicAccessBlocked, (stack) => {
+      const nested = new Construct(stack, "data-lake");
+      const byId = new S3Bucket(nested, "bucket", { bucket: "by-id" });
+      new S3BucketPublicAccessBlock(nested, "block", { bucket: byId.id, ...ALL_BLOCKED });
+      const byName = new S3Bucket(stack, "by-name", { bucket: "by-name" });
+      new S3BucketPublicAccessBlock(stack, "by-name-block", { bucket: byName.bucket, ...ALL_BLOCKED });
+      new S3Bucket(stack, "literal", { bucket: "literal-bucket" });
+      new S3BucketPublicAccessBlock(stack, "literal-block", { bucket: "literal-bucket", ...ALL_BLOCKED });
+    });
+    expect(messages).toEqual([]);
+  });
+
+  it("does not apply to a stack without buckets", () => {
+    expect(findings(s3PublicAccessBlocked, () => {})).toEqual([]);
+  });
+});

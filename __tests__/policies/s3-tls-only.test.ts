@@ -1,0 +1,88 @@
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { describe, expect, it } from "vitest";
+import { Fn, type TerraformStack } from "../../lib/cdktf";
+import { s3TlsOnly } from "../../constructs/policies/s3-tls-only";
+import { findings } from "./support";
+
+const FIX = '(add a Deny statement for principal "*", action "s3:*", the bucket ARN and "<arn>/*", with condition Bool aws:SecureTransport = false)';
+
+function bucketWithDocument(stack: TerraformStack, statement: (bucket: S3Bucket) => DataAwsIamPolicyDocumentStatement[]): void {
+  const bucket = new S3Bucket(stack, "data", { bucket: "user-x-bucket" });
+  const document = new DataAwsIamPolicyDocument(stack, "tls-only", { statement: statement(bucket) });
+  new S3BucketPolicy(stack, "policy", { bucket: bucket.id, policy: document.json });
+}
+
+const denyInsecure = (resources: string[]): DataAwsIamPolicyDocumentStatement => ({
+  sid: "DenyInsecureTransport",
+  effect: "Deny",
+  principals: [{ type: "*", identifiers: ["*"] }],
+  actions: ["s3:*"],
+  resources,
+  condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+});
+
+describe("s3-tls-only", () => {
+  it("fails when the bucket has no policy", () => {
+    expect(findings(s3TlsOnly, (stack) => new S3Bucket(stack, "data", { bucket: "user-x-bucket" }))).toEqual([
+      `[s3-tls-only] aws_s3_bucket.data: no aws_s3_bucket_policy refers to it ${FIX}`,
+    ]);
+  });
+
+  it("fails when the denial covers the objects but not the bucket itself", () => {
+    const messages = findings(s3TlsOnly, (stack) => bucketWithDocument(stack, (bucket) => [denyInsecure([`${bucket.arn}/*`])]));
+    expect(messages).toEqual([`[s3-tls-only] aws_s3_bucket.data: aws_s3_bucket_policy.policy does not deny requests without TLS on the bucket and its objects ${FIX}`]);
+  });
+
+  it("fails when the statement lacks the SecureTransport condition or is an Allow", () => {
+    const messages = findings(s3TlsOnly, (stack) =>
+      bucketWithDocument(stack, (bucket) => [
+        { ...denyInsecure([bucket.arn, `${bucket.arn}/*`]), condition: [] },
+        { ...denyInsecure([bucket.arn, `${bucket.arn}/*`]), effect: "Allow" },
+      ]),
+    );
+    expect(messages).toEqual([`[s3-tls-only] aws_s3_bucket.data: aws_s3_bucket_policy.policy does not deny requests without TLS on the bucket and its objects ${FIX}`]);
+  });
+
+  it("fails when the denial names only some principals", () => {
+    const messages = findings(s3TlsOnly, (stack) =>
+      bucketWithDocument(stack, (bucket) => [{ ...denyInsecure([bucket.arn, `${bucket.arn}/*`]), principals: [{ type: "AWS", identifiers: ["arn:aws:iam::123456789012:root"] }] }]),
+    );
+    expect(messages).toEqual([`[s3-tls-only] aws_s3_bucket.data: aws_s3_bucket_policy.policy does not deny requests without TLS on the bucket and its objects ${FIX}`]);
+  });
+
+  it("fails when the policy is an HCL expression it cannot read", () => {
+    const messages = findings(s3TlsOnly, (stack) => {
+      const bucket = new S3Bucket(stack, "data", { bucket: "user-x-bucket" });
+      new S3BucketPolicy(stack, "policy", { bucket: bucket.id, policy: Fn.jsonencode({ Statement: [] }) });
+    });
+    expect(messages).toEqual([
+      "[s3-tls-only] aws_s3_bucket.data: its bucket policy cannot be checked (aws_s3_bucket_policy.policy: the policy is neither JSON nor a reference to an aws_iam_policy_document) (build the policy with DataAwsIamPolicyDocument or JSON.stringify)",
+    ]);
+  });
+
+  it("passes with a policy document that denies insecure transport on the bucket and its objects", () => {
+    expect(findings(s3TlsOnly, (stack) => bucketWithDocument(stack, (bucket) => [denyInsecure([bucket.arn, `${bucket.arn}/*`])]))).toEqual([]);
+  });
+
+  it("passes with literal JSON naming the bucket ARNs", () => {
+    const messages = findings(s3TlsOnly, (stack) => {
+      const bucket = new S3Bucket(stack, "data", { bucket: "user-x-bucket" });
+      const policy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: "s3:*",
+            Resource: ["arn:aws:s3:::user-x-bucket", "arn:aws:s3:::user-x-bucket/*"],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ],
+      });
+      new S3BucketPolicy(stack, "policy", { bucket: bucket.bucket, policy });
+    });
+    expect(messages).toEqual([]);
+  });
+});
