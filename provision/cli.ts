@@ -1,0 +1,143 @@
+/**
+ * `npx zx provision/host.mjs`: configures the client host from the stack outputs and the
+ * pipeline config. The only provisioning module that reads argv and the environment.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { DEFAULT_CONFIG_FILE, loadConfig } from "../lib/config";
+import { OutputsError, loadStackOutputs } from "../lib/outputs";
+import { TAGS, clientHostPlay, clientHostSettings } from "./client-host";
+import { exitCode, recapLine, runPlay } from "./engine";
+import { ConnectError, SshHost } from "./ssh";
+
+export const USAGE = `Usage: npx zx provision/host.mjs [options]   (or: node provision/host.mjs [options])
+
+Makes the client host a Kafka client with MSK IAM auth and a running Confluent REST proxy,
+changing only what differs. Host, user, brokers, role ARN, topics and versions come from the
+stack outputs and the pipeline config.
+
+Options:
+  --outputs FILE          stack outputs written by cdktf deploy --outputs-file (default: outputs.json)
+  --config FILE           pipeline config (default: ${DEFAULT_CONFIG_FILE})
+  --host HOST             connect here instead of the outputs' client_public_dns
+  --port N                SSH port (default: 22)
+  --user USER             SSH user instead of the outputs' ssh_user
+  --identity FILE         SSH private key (default: ~/.ssh/id_ed25519)
+  --known-hosts FILE      known_hosts file to verify the host key against (default: .provision/known_hosts)
+  --accept-new-host-key   trust an unknown host key and record it (a changed key is always refused)
+  --check                 gather facts and report what would change; write nothing (exit 2 if anything would)
+  --diff                  show a unified diff of every file that changes (or would), secrets masked
+  --tags a,b              run only these parts: ${TAGS.join(", ")} (alias: --only)
+  --verbose               print each change, handler notes and SSH round trips
+  --help                  this text
+
+Output: one "ok|changed|failed|skipped: [host] operation" line per operation, then a recap.
+Exit: 0 nothing failed; 1 a failure or bad input; 2 --check found pending changes.`;
+
+export interface CliEnvironment {
+  readonly cwd: string;
+  readonly home: string;
+  /** SSH_AUTH_SOCK, when an agent runs. */
+  readonly sshAuthSock?: string;
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+}
+
+/** A problem with the command line itself. */
+class UsageError extends Error {}
+
+function parseCommandLine(args: readonly string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        outputs: { type: "string", default: "outputs.json" },
+        config: { type: "string", default: DEFAULT_CONFIG_FILE },
+        host: { type: "string" },
+        port: { type: "string" },
+        user: { type: "string" },
+        identity: { type: "string" },
+        "known-hosts": { type: "string", default: ".provision/known_hosts" },
+        "accept-new-host-key": { type: "boolean", default: false },
+        check: { type: "boolean", default: false },
+        diff: { type: "boolean", default: false },
+        tags: { type: "string" },
+        only: { type: "string" },
+        verbose: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    }).values;
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split("\n")[0]} (see --help)`);
+  }
+  const port = parsed.port === undefined ? 22 : Number(parsed.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port: got ${JSON.stringify(parsed.port)}, expected a TCP port 1-65535`);
+  const tagList = [parsed.tags, parsed.only].filter((v): v is string => v !== undefined).flatMap((v) => v.split(",").map((t) => t.trim()).filter(Boolean));
+  for (const tag of tagList) {
+    if (!(TAGS as readonly string[]).includes(tag)) throw new UsageError(`--tags: got ${JSON.stringify(tag)}, expected any of ${TAGS.join(", ")}`);
+  }
+  return { ...parsed, port, tags: tagList.length > 0 ? new Set(tagList) : undefined };
+}
+
+/** Runs the CLI; returns the exit code. Bad input is one line on stderr, never a stack trace. */
+export async function main(args: readonly string[], env: CliEnvironment): Promise<number> {
+  try {
+    return await provision(args, env);
+  } catch (err) {
+    // bad input (config, outputs, connection, host key, sudo) and unexpected failures alike: one line, no stack
+    env.stderr(`error: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+async function provision(args: readonly string[], env: CliEnvironment): Promise<number> {
+  const options = parseCommandLine(args);
+  if (options.help) {
+    env.stdout(USAGE);
+    return 0;
+  }
+  const config = loadConfig(resolve(env.cwd, options.config));
+  const outputsFile = resolve(env.cwd, options.outputs);
+  const outputs = loadStackOutputs(outputsFile, ["client_public_dns", "ssh_user", "msk_bootstrap_brokers_sasl_iam", "access_role_arn", "topics", "user_id"]);
+  if (outputs.user_id !== config.userId) {
+    throw new OutputsError(`outputs file ${options.outputs}: user_id is ${JSON.stringify(outputs.user_id)} but the config's userId is ${JSON.stringify(config.userId)} (pass the outputs of this config's stack, or fix userId)`);
+  }
+  const settings = clientHostSettings(config, outputs, options.user ?? outputs.ssh_user);
+  const undeployed = settings.topics.filter((topic) => !outputs.topics.includes(topic));
+  if (undeployed.length > 0) {
+    env.stderr(`warning: topics ${undeployed.join(", ")} are in the config but not in the stack outputs; run npx cdktf deploy so the access role may use them`);
+  }
+
+  const identityFile = options.identity ? resolve(env.cwd, options.identity) : resolve(env.home, ".ssh/id_ed25519");
+  const hasIdentity = existsSync(identityFile);
+  if (!hasIdentity && !env.sshAuthSock) {
+    throw new ConnectError(`identity file ${identityFile} not found (pass the private key of the stack's key pair with --identity <file>, or run ssh-agent)`);
+  }
+  const host = await SshHost.connect({
+    host: options.host ?? outputs.client_public_dns,
+    port: options.port,
+    user: settings.sshUser,
+    ...(hasIdentity ? { privateKey: readFileSync(identityFile), identityFile } : {}),
+    ...(env.sshAuthSock ? { agent: env.sshAuthSock } : {}),
+    knownHostsFile: resolve(env.cwd, options["known-hosts"]),
+    acceptNewHostKey: options["accept-new-host-key"],
+  });
+  try {
+    const recap = await runPlay(host, clientHostPlay(settings), {
+      check: options.check,
+      diff: options.diff,
+      tags: options.tags,
+      verbose: options.verbose,
+      print: env.stdout,
+    });
+    env.stdout(recapLine(host.name, recap));
+    if (options.verbose) env.stdout(`ssh: connections=1 round_trips=${host.roundTrips}`);
+    return exitCode(recap, options.check);
+  } finally {
+    await host.close();
+  }
+}

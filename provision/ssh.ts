@@ -1,0 +1,197 @@
+/**
+ * The ssh2 transport: one connection per host for the whole run, over a socket of our own
+ * with TCP_NODELAY (small request/response exchanges otherwise wait on Nagle's algorithm),
+ * keepalives, a timeout on every command, and host key verification against known_hosts.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { Socket } from "node:net";
+import { dirname } from "node:path";
+import { Client, type ClientChannel, type SFTPWrapper } from "ssh2";
+import { HostKeyError, hostKeyErrorMessage, knownHostsLine, knownHostsName, parseKnownHosts, preferredHostKeyAlgorithms, verifyHostKey } from "./known-hosts";
+import { DEFAULT_EXEC_TIMEOUT_MS, type ExecOptions, type ExecResult, type Host, RemoteCommandError, renderCommand } from "./remote";
+
+export interface SshTarget {
+  readonly host: string;
+  /** @default 22 */
+  readonly port?: number;
+  readonly user: string;
+  /** The private key's text. */
+  readonly privateKey?: string | Buffer;
+  /** Where the private key came from, for error messages. */
+  readonly identityFile?: string;
+  /** An ssh-agent socket to try as well. @default - no agent */
+  readonly agent?: string;
+  readonly knownHostsFile: string;
+  /** Trust and record an unknown host key (a changed key is refused regardless). @default false */
+  readonly acceptNewHostKey?: boolean;
+  /** TCP connect plus SSH handshake and authentication. @default 20_000 */
+  readonly connectTimeoutMs?: number;
+}
+
+/** The connection could not be set up: unreachable, refused, or authentication failed. */
+export class ConnectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConnectError";
+  }
+}
+
+/** Host key algorithms ssh2 supports, in its default order. */
+const HOST_KEY_ALGORITHMS = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"];
+
+export class SshHost implements Host {
+  readonly name: string;
+  readonly user: string;
+  private requests = 0;
+  private sftpSession?: Promise<SFTPWrapper>;
+
+  private constructor(
+    private readonly client: Client,
+    target: SshTarget,
+  ) {
+    this.name = target.host;
+    this.user = target.user;
+  }
+
+  get roundTrips(): number {
+    return this.requests;
+  }
+
+  /** Opens the one connection this host uses; throws {@link ConnectError} or {@link HostKeyError}. */
+  static async connect(target: SshTarget): Promise<SshHost> {
+    const port = target.port ?? 22;
+    const name = knownHostsName(target.host, port);
+    const knownText = existsSync(target.knownHostsFile) ? readFileSync(target.knownHostsFile, "utf8") : "";
+    const entries = parseKnownHosts(knownText);
+    let hostKeyProblem: string | undefined;
+    let acceptedLine: string | undefined;
+    const timeoutMs = target.connectTimeoutMs ?? 20_000;
+
+    const sock = new Socket();
+    sock.setNoDelay(true);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sock.destroy();
+        reject(new ConnectError(`cannot reach ${target.host}:${port}: no answer within ${timeoutMs / 1000} s (check --host/--port and that the security group allows your address)`));
+      }, timeoutMs);
+      sock.once("error", (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(new ConnectError(`cannot reach ${target.host}:${port}: ${err.code ?? err.message} (check --host/--port, that the host is running and that the security group allows your address)`));
+      });
+      sock.connect(port, target.host, () => {
+        clearTimeout(timer);
+        sock.removeAllListeners("error");
+        resolve();
+      });
+    });
+
+    const client = new Client();
+    await new Promise<void>((resolve, reject) => {
+      client.once("ready", () => resolve());
+      client.once("error", (err: Error & { level?: string }) => {
+        sock.destroy();
+        if (hostKeyProblem) reject(new HostKeyError(hostKeyProblem));
+        else if (err.level === "client-authentication") {
+          const how = [target.identityFile && `key ${target.identityFile}`, target.agent && "ssh-agent"].filter(Boolean).join(" or ") || "no key";
+          reject(new ConnectError(`SSH authentication failed for ${target.user}@${target.host}:${port} with ${how} (check --user and --identity; the host must have the matching public key in ~${target.user}/.ssh/authorized_keys)`));
+        } else if (err.level === "client-timeout") reject(new ConnectError(`SSH handshake with ${target.host}:${port} timed out after ${timeoutMs / 1000} s`));
+        else reject(new ConnectError(`SSH connection to ${target.host}:${port} failed: ${err.message}`));
+      });
+      client.on("close", () => sock.destroy());
+      try {
+        client.connect({
+          sock,
+          username: target.user,
+          ...(target.privateKey ? { privateKey: target.privateKey } : {}),
+          ...(target.agent ? { agent: target.agent } : {}),
+          readyTimeout: timeoutMs,
+          keepaliveInterval: 15_000,
+          keepaliveCountMax: 4,
+          algorithms: { serverHostKey: preferredHostKeyAlgorithms(entries, name, HOST_KEY_ALGORITHMS) as never },
+          hostVerifier: (key: Buffer) => {
+            const verdict = verifyHostKey(entries, name, key);
+            if (verdict.status === "known") return true;
+            if (verdict.status === "unknown" && target.acceptNewHostKey) {
+              acceptedLine = knownHostsLine(name, key);
+              return true;
+            }
+            hostKeyProblem = hostKeyErrorMessage(verdict, name, key, target.knownHostsFile);
+            return false;
+          },
+        });
+      } catch (err) {
+        // ssh2 throws synchronously for unusable keys (e.g. a passphrase-protected one)
+        sock.destroy();
+        reject(new ConnectError(`cannot use identity ${target.identityFile ?? "(key text)"}: ${(err as Error).message} (pass an unencrypted key with --identity, or load it into ssh-agent)`));
+      }
+    });
+    if (acceptedLine) {
+      mkdirSync(dirname(target.knownHostsFile), { recursive: true });
+      const separator = knownText === "" || knownText.endsWith("\n") ? "" : "\n";
+      appendFileSync(target.knownHostsFile, `${separator}${acceptedLine}\n`, { mode: 0o600 });
+    }
+    return new SshHost(client, target);
+  }
+
+  exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const line = renderCommand(argv, options);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    this.requests++;
+    return new Promise((resolve, reject) => {
+      this.client.exec(line, (err, stream: ClientChannel) => {
+        if (err) return reject(new RemoteCommandError(this.name, "exec", line, -1, err.message));
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        let code = -1;
+        const timer = setTimeout(() => {
+          stream.signal("KILL");
+          stream.close();
+          reject(new RemoteCommandError(this.name, "exec", line, -1, `timed out after ${timeoutMs / 1000} s`));
+        }, timeoutMs);
+        stream.on("data", (chunk: Buffer) => stdout.push(chunk));
+        stream.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+        stream.on("exit", (exitCode: number | null) => {
+          code = exitCode ?? -1;
+        });
+        stream.on("close", () => {
+          clearTimeout(timer);
+          resolve({ stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8"), code });
+        });
+        stream.end(options.stdin ?? "");
+      });
+    });
+  }
+
+  private sftp(): Promise<SFTPWrapper> {
+    this.sftpSession ??= new Promise((resolve, reject) => {
+      this.requests++;
+      this.client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp)));
+    });
+    return this.sftpSession;
+  }
+
+  async writeFile(path: string, data: string | Buffer, mode: number): Promise<void> {
+    const sftp = await this.sftp();
+    // open + write + close
+    this.requests += 3;
+    await new Promise<void>((resolve, reject) =>
+      sftp.writeFile(path, data, { mode }, (err) => (err ? reject(new RemoteCommandError(this.name, "sftp write", path, -1, err.message)) : resolve())),
+    );
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    const sftp = await this.sftp();
+    this.requests++;
+    try {
+      await new Promise<void>((resolve, reject) => sftp.ext_openssh_rename(from, to, (err) => (err ? reject(err) : resolve())));
+    } catch (err) {
+      if (!/does not support/.test((err as Error).message)) throw new RemoteCommandError(this.name, "sftp rename", `${from} -> ${to}`, -1, (err as Error).message);
+      const result = await this.exec(["mv", "-f", from, to]);
+      if (result.code !== 0) throw new RemoteCommandError(this.name, "rename", renderCommand(["mv", "-f", from, to]), result.code, result.stderr);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client.end();
+  }
+}
