@@ -1,0 +1,490 @@
+/** The synthesized pipeline stack, resource by resource, against the seed's and the issue's requirements. */
+import { describe, expect, it } from "vitest";
+import { STACK_OUTPUTS } from "../../lib/outputs";
+import { checkPolicies, type TerraformJson as PolicyJson } from "../../constructs/policies";
+import { exampleConfig, onlyResource, policyStatements, refTo, resourceNamed, resourcesOf, synthPipeline, type Statement } from "./helpers";
+
+const config = exampleConfig();
+const { tf } = synthPipeline(config);
+const USER = "0a1b2c3d4e5f";
+const clusterArn = refTo(tf, "aws_msk_cluster", "kafka_cluster", "arn");
+
+/** The statement with `sid`, from the policy document the reference names. */
+function statement(reference: string, sid: string): Statement {
+  const found = policyStatements(tf, reference).find((s) => s.sid === sid);
+  if (!found) throw new Error(`no statement ${sid}`);
+  return found;
+}
+
+describe("provider and data sources", () => {
+  it("configures the region and the config's tags as default tags", () => {
+    expect(tf.provider.aws).toEqual([{ region: "us-east-1", default_tags: [{ tags: { Project: "pinterest-pipeline" } }] }]);
+  });
+
+  it("uses only data sources that plan without an AWS call", () => {
+    expect(Object.keys(tf.data ?? {})).toEqual(["aws_iam_policy_document"]);
+  });
+});
+
+describe("network", () => {
+  it("creates a VPC with DNS hostnames, so the host gets the public DNS name the API targets", () => {
+    expect(onlyResource(tf, "aws_vpc")).toMatchObject({ cidr_block: "10.20.0.0/16", enable_dns_hostnames: true, enable_dns_support: true });
+  });
+
+  it("puts one private subnet in each configured zone and the public subnet in the first", () => {
+    const privates = ["private-subnet-0", "private-subnet-1"].map((n) => resourceNamed(tf, "aws_subnet", n));
+    expect(privates.map((s) => [s.availability_zone, s.cidr_block])).toEqual([
+      ["us-east-1a", "10.20.10.0/24"],
+      ["us-east-1b", "10.20.11.0/24"],
+    ]);
+    expect(resourceNamed(tf, "aws_subnet", "public-subnet")).toMatchObject({ availability_zone: "us-east-1a", cidr_block: "10.20.0.0/24", map_public_ip_on_launch: false });
+    expect(Object.keys(resourcesOf(tf, "aws_subnet"))).toHaveLength(3);
+  });
+
+  it("routes only the public subnet to the internet gateway", () => {
+    const route = onlyResource(tf, "aws_route");
+    expect(route).toMatchObject({ destination_cidr_block: "0.0.0.0/0", gateway_id: refTo(tf, "aws_internet_gateway", "internet-gateway", "id") });
+    expect(route.route_table_id).toBe(refTo(tf, "aws_route_table", "public-routes", "id"));
+  });
+
+  it("attaches an S3 gateway endpoint to the public and private route tables", () => {
+    expect(onlyResource(tf, "aws_vpc_endpoint")).toMatchObject({
+      service_name: "com.amazonaws.us-east-1.s3",
+      vpc_endpoint_type: "Gateway",
+      route_table_ids: [refTo(tf, "aws_route_table", "public-routes", "id"), refTo(tf, "aws_route_table", "private-routes", "id")],
+    });
+  });
+
+  it("declares every security group rule as a standalone resource, never inline", () => {
+    for (const group of Object.values(resourcesOf(tf, "aws_security_group"))) {
+      expect(group.ingress).toBeUndefined();
+      expect(group.egress).toBeUndefined();
+    }
+  });
+
+  it("admits SSH to the client only from the configured blocks, and the REST proxy port for API Gateway", () => {
+    const clientSg = refTo(tf, "aws_security_group", "client-sg", "id");
+    const ingress = Object.values(resourcesOf(tf, "aws_vpc_security_group_ingress_rule")).filter((r) => r.security_group_id === clientSg);
+    expect(ingress.map((r) => [r.from_port, r.to_port, r.cidr_ipv4]).sort()).toEqual([
+      [22, 22, "203.0.113.10/32"],
+      [8082, 8082, "0.0.0.0/0"],
+    ]);
+  });
+
+  it("admits 9098 on the brokers only from the client and the connector security groups", () => {
+    const mskSg = refTo(tf, "aws_security_group", "msk-sg", "id");
+    const ingress = Object.values(resourcesOf(tf, "aws_vpc_security_group_ingress_rule")).filter((r) => r.security_group_id === mskSg);
+    expect(ingress.map((r) => [r.from_port, r.to_port, r.referenced_security_group_id, r.cidr_ipv4]).sort()).toEqual(
+      [
+        [9098, 9098, refTo(tf, "aws_security_group", "client-sg", "id"), undefined],
+        [9098, 9098, refTo(tf, "aws_security_group", "connector-sg", "id"), undefined],
+      ].sort(),
+    );
+  });
+
+  it("lets the connector out only to the brokers and to S3's prefix list", () => {
+    const connectorSg = refTo(tf, "aws_security_group", "connector-sg", "id");
+    const egress = Object.values(resourcesOf(tf, "aws_vpc_security_group_egress_rule")).filter((r) => r.security_group_id === connectorSg);
+    expect(egress.map((r) => [r.from_port, r.referenced_security_group_id ?? r.prefix_list_id])).toEqual([
+      [9098, refTo(tf, "aws_security_group", "msk-sg", "id")],
+      [443, refTo(tf, "aws_vpc_endpoint", "s3-endpoint", "prefix_list_id")],
+    ]);
+  });
+
+  it("adds one SSH rule per configured block", () => {
+    const { tf: two } = synthPipeline(exampleConfig((doc) => (doc.clientHost.sshAllowedCidrs = ["203.0.113.10/32", "198.51.100.0/24"])));
+    const ssh = Object.values(resourcesOf(two, "aws_vpc_security_group_ingress_rule")).filter((r) => r.from_port === 22);
+    expect(ssh.map((r) => r.cidr_ipv4).sort()).toEqual(["198.51.100.0/24", "203.0.113.10/32"]);
+  });
+});
+
+describe("client host", () => {
+  const template = onlyResource(tf, "aws_launch_template");
+  const instance = onlyResource(tf, "aws_instance");
+
+  it("resolves the Amazon Linux 2023 AMI from the SSM parameter at launch, with no data source", () => {
+    expect(template.image_id).toBe("resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
+    expect(instance.ami).toBeUndefined();
+  });
+
+  it("requires IMDSv2 session tokens", () => {
+    expect(template.metadata_options).toMatchObject({ http_tokens: "required", http_endpoint: "enabled", http_put_response_hop_limit: 1 });
+  });
+
+  it("encrypts the root volume in the launch template, not on the instance (terraform-provider-aws#43488)", () => {
+    expect(template.block_device_mappings).toEqual([{ device_name: "/dev/xvda", ebs: { encrypted: "true", volume_size: 20, volume_type: "gp3", delete_on_termination: "true" } }]);
+    expect(instance.root_block_device).toBeUndefined();
+  });
+
+  it("launches from the template's latest version in the public subnet with a public address and the client security group", () => {
+    expect(instance).toMatchObject({
+      launch_template: { id: refTo(tf, "aws_launch_template", "launch-template", "id"), version: refTo(tf, "aws_launch_template", "launch-template", "latest_version") },
+      subnet_id: refTo(tf, "aws_subnet", "public-subnet", "id"),
+      associate_public_ip_address: true,
+      vpc_security_group_ids: [refTo(tf, "aws_security_group", "client-sg", "id")],
+    });
+    expect(template).toMatchObject({ instance_type: "t3.small", iam_instance_profile: { arn: refTo(tf, "aws_iam_instance_profile", "instance-profile", "arn") } });
+  });
+
+  it("registers the operator's public key, never a private key", () => {
+    const keyPair = onlyResource(tf, "aws_key_pair");
+    expect(keyPair.public_key).toBe(config.clientHost.sshPublicKey);
+    expect(keyPair.public_key).toMatch(/^ssh-ed25519 /);
+    expect(template.key_name).toBe(refTo(tf, "aws_key_pair", "key-pair", "key_name"));
+    expect(JSON.stringify(tf)).not.toContain("PRIVATE KEY");
+  });
+});
+
+describe("IAM", () => {
+  const roles = resourcesOf(tf, "aws_iam_role");
+  const accessRole = resourceNamed(tf, "aws_iam_role", "access-role");
+  const instanceRole = resourceNamed(tf, "aws_iam_role", "instance-role");
+
+  it("names the access role as the seed expects", () => {
+    expect(accessRole.name).toBe(`${USER}-ec2-access-role`);
+  });
+
+  it("lets EC2 assume the instance role, and the instance role (not the access role itself) assume the access role", () => {
+    expect(policyStatements(tf, instanceRole.assume_role_policy)).toEqual([{ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }]);
+    const trust = policyStatements(tf, accessRole.assume_role_policy);
+    expect(trust).toEqual([{ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [refTo(tf, "aws_iam_role", "instance-role", "arn")] }] }]);
+  });
+
+  it("has no dependency cycle: no role's trust policy refers to that role", () => {
+    for (const [name, role] of Object.entries(roles)) {
+      const trust = JSON.stringify(policyStatements(tf, role.assume_role_policy));
+      expect(trust).not.toContain(`aws_iam_role.${name}.`);
+    }
+  });
+
+  it("lets the instance role do nothing but assume the access role", () => {
+    const policy = Object.values(resourcesOf(tf, "aws_iam_role_policy")).find((p) => p.role === refTo(tf, "aws_iam_role", "instance-role", "id"));
+    expect(policyStatements(tf, policy.policy)).toEqual([{ sid: "AssumeAccessRole", effect: "Allow", actions: ["sts:AssumeRole"], resources: [refTo(tf, "aws_iam_role", "access-role", "arn")] }]);
+  });
+
+  it("scopes the access role's kafka-cluster permissions to this cluster, the <userId>.* topics and the students group", () => {
+    const policy = Object.values(resourcesOf(tf, "aws_iam_role_policy")).find((p) => p.role === refTo(tf, "aws_iam_role", "access-role", "id"));
+    const topicArns = `\${replace(${clusterArn.slice(2, -1)}, ":cluster/", ":topic/")}/${USER}.*`;
+    const groupArns = `\${replace(${clusterArn.slice(2, -1)}, ":cluster/", ":group/")}/students`;
+    expect(statement(policy.policy, "Cluster")).toMatchObject({ actions: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster", "kafka-cluster:WriteDataIdempotently"], resources: [clusterArn] });
+    expect(statement(policy.policy, "PipelineTopics").resources).toEqual([topicArns]);
+    expect(statement(policy.policy, "PipelineTopics").actions).toEqual(expect.arrayContaining(["kafka-cluster:CreateTopic", "kafka-cluster:WriteData", "kafka-cluster:ReadData", "kafka-cluster:DescribeTopic"]));
+    expect(statement(policy.policy, "ConsumerGroups")).toMatchObject({ actions: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"], resources: [groupArns] });
+    for (const s of policyStatements(tf, policy.policy)) {
+      expect(s.actions!.every((a) => a.startsWith("kafka-cluster:") && !a.includes("*"))).toBe(true);
+    }
+  });
+
+  it("gives the instance profile the instance role", () => {
+    expect(onlyResource(tf, "aws_iam_instance_profile").role).toBe(refTo(tf, "aws_iam_role", "instance-role", "name"));
+  });
+
+  it("grants no action on every resource anywhere", () => {
+    for (const document of Object.values(tf.data!.aws_iam_policy_document)) {
+      for (const s of document.statement as Statement[]) {
+        if (s.effect === "Deny") continue;
+        expect(s.actions?.includes("*") && s.resources?.includes("*")).not.toBe(true);
+        expect(s.resources ?? []).not.toContain("*");
+      }
+    }
+  });
+});
+
+describe("MSK", () => {
+  const cluster = onlyResource(tf, "aws_msk_cluster");
+
+  it("runs a supported Kafka version on the configured brokers in the private subnets", () => {
+    expect(cluster).toMatchObject({
+      cluster_name: `${USER}-cluster`,
+      kafka_version: "3.8.x",
+      number_of_broker_nodes: 2,
+      broker_node_group_info: {
+        instance_type: "kafka.t3.small",
+        client_subnets: [refTo(tf, "aws_subnet", "private-subnet-0", "id"), refTo(tf, "aws_subnet", "private-subnet-1", "id")],
+        security_groups: [refTo(tf, "aws_security_group", "msk-sg", "id")],
+        storage_info: { ebs_storage_info: { volume_size: 20 } },
+      },
+    });
+  });
+
+  it("authenticates clients with IAM only", () => {
+    expect(cluster.client_authentication).toEqual({ sasl: { iam: true, scram: false }, unauthenticated: false });
+  });
+
+  it("encrypts client-broker and in-cluster traffic with TLS", () => {
+    expect(cluster.encryption_info).toEqual({ encryption_in_transit: { client_broker: "TLS", in_cluster: true } });
+  });
+
+  it("ships broker logs to a log group with retention", () => {
+    expect(cluster.logging_info.broker_logs.cloudwatch_logs).toEqual({ enabled: true, log_group: refTo(tf, "aws_cloudwatch_log_group", "broker-logs", "name") });
+    expect(resourceNamed(tf, "aws_cloudwatch_log_group", "broker-logs").retention_in_days).toBe(7);
+  });
+
+  it("uses a configuration with topic auto-creation off and replication sized to two brokers", () => {
+    const configuration = onlyResource(tf, "aws_msk_configuration");
+    expect(configuration.server_properties.split("\n")).toEqual(
+      expect.arrayContaining(["auto.create.topics.enable=false", "default.replication.factor=2", "min.insync.replicas=1", "num.partitions=1"]),
+    );
+    expect(cluster.configuration_info).toEqual({ arn: refTo(tf, "aws_msk_configuration", "configuration", "arn"), revision: refTo(tf, "aws_msk_configuration", "configuration", "latest_revision") });
+  });
+
+  it("follows the configured replication factor and broker count", () => {
+    const { tf: three } = synthPipeline(
+      exampleConfig((doc) => {
+        doc.availabilityZones = ["us-east-1a", "us-east-1b", "us-east-1c"];
+        doc.msk.brokerCount = 6;
+        doc.msk.defaultReplicationFactor = 3;
+      }),
+    );
+    expect(onlyResource(three, "aws_msk_cluster").number_of_broker_nodes).toBe(6);
+    expect(onlyResource(three, "aws_msk_cluster").broker_node_group_info.client_subnets).toHaveLength(3);
+    expect(onlyResource(three, "aws_msk_configuration").server_properties).toContain("default.replication.factor=3\nmin.insync.replicas=2");
+  });
+});
+
+describe("data bucket", () => {
+  const bucketId = refTo(tf, "aws_s3_bucket", "data-bucket", "id");
+
+  it("is named user-<userId>-bucket and keeps its objects on destroy by default", () => {
+    expect(onlyResource(tf, "aws_s3_bucket")).toMatchObject({ bucket: `user-${USER}-bucket`, force_destroy: false });
+  });
+
+  it("follows bucket.forceDestroy", () => {
+    const { tf: destroyable } = synthPipeline(exampleConfig((doc) => (doc.bucket.forceDestroy = true)));
+    expect(onlyResource(destroyable, "aws_s3_bucket").force_destroy).toBe(true);
+  });
+
+  it("blocks all public access", () => {
+    expect(onlyResource(tf, "aws_s3_bucket_public_access_block")).toMatchObject({ bucket: bucketId, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+  });
+
+  it("encrypts objects by default", () => {
+    expect(onlyResource(tf, "aws_s3_bucket_server_side_encryption_configuration")).toMatchObject({ bucket: bucketId, rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }] });
+  });
+
+  it("enforces bucket-owner ownership", () => {
+    expect(onlyResource(tf, "aws_s3_bucket_ownership_controls")).toMatchObject({ bucket: bucketId, rule: { object_ownership: "BucketOwnerEnforced" } });
+  });
+
+  it("denies every request without TLS", () => {
+    const policy = onlyResource(tf, "aws_s3_bucket_policy");
+    const bucketArn = refTo(tf, "aws_s3_bucket", "data-bucket", "arn");
+    expect(policy.bucket).toBe(bucketId);
+    expect(policyStatements(tf, policy.policy)).toEqual([
+      {
+        sid: "DenyInsecureTransport",
+        effect: "Deny",
+        actions: ["s3:*"],
+        resources: [bucketArn, `${bucketArn}/*`],
+        principals: [{ type: "*", identifiers: ["*"] }],
+        condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      },
+    ]);
+  });
+});
+
+describe("S3 sink connector", () => {
+  const connector = onlyResource(tf, "aws_mskconnect_connector");
+  const role = resourceNamed(tf, "aws_iam_role", "execution-role");
+
+  it("carries the seed's connector configuration exactly", () => {
+    expect(connector.connector_configuration).toEqual({
+      "connector.class": "io.confluent.connect.s3.S3SinkConnector",
+      "s3.region": "us-east-1",
+      "flush.size": "1",
+      "schema.compatibility": "NONE",
+      "tasks.max": "3",
+      "topics.regex": `${USER}.*`,
+      "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
+      "partitioner.class": "io.confluent.connect.storage.partitioner.DefaultPartitioner",
+      "value.converter.schemas.enable": "false",
+      "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+      "storage.class": "io.confluent.connect.s3.storage.S3Storage",
+      "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+      "s3.bucket.name": refTo(tf, "aws_s3_bucket", "data-bucket", "bucket"),
+    });
+  });
+
+  it("connects with IAM over TLS to the SASL/IAM brokers from the private subnets", () => {
+    expect(connector).toMatchObject({
+      name: `${USER}-connector`,
+      kafkaconnect_version: "3.7.x",
+      kafka_cluster_client_authentication: { authentication_type: "IAM" },
+      kafka_cluster_encryption_in_transit: { encryption_type: "TLS" },
+      kafka_cluster: {
+        apache_kafka_cluster: {
+          bootstrap_servers: refTo(tf, "aws_msk_cluster", "kafka_cluster", "bootstrap_brokers_sasl_iam"),
+          vpc: { security_groups: [refTo(tf, "aws_security_group", "connector-sg", "id")], subnets: [refTo(tf, "aws_subnet", "private-subnet-0", "id"), refTo(tf, "aws_subnet", "private-subnet-1", "id")] },
+        },
+      },
+    });
+  });
+
+  it("provisions 1 MCU x 1 worker by default and follows the config", () => {
+    expect(connector.capacity).toEqual({ provisioned_capacity: { mcu_count: 1, worker_count: 1 } });
+    const { tf: bigger } = synthPipeline(exampleConfig((doc) => Object.assign(doc.connector, { mcuCount: 2, workerCount: 3, flushSize: 100, tasksMax: 6 })));
+    const resized = onlyResource(bigger, "aws_mskconnect_connector");
+    expect(resized.capacity).toEqual({ provisioned_capacity: { mcu_count: 2, worker_count: 3 } });
+    expect(resized.connector_configuration).toMatchObject({ "flush.size": "100", "tasks.max": "6" });
+  });
+
+  it("uses the custom plugin and worker configuration at their latest revisions, logging to CloudWatch", () => {
+    expect(connector.plugin).toEqual([{ custom_plugin: { arn: refTo(tf, "aws_mskconnect_custom_plugin", "plugin", "arn"), revision: refTo(tf, "aws_mskconnect_custom_plugin", "plugin", "latest_revision") } }]);
+    expect(connector.worker_configuration.revision).toBe(refTo(tf, "aws_mskconnect_worker_configuration", "worker-configuration", "latest_revision"));
+    expect(connector.log_delivery).toEqual({ worker_log_delivery: { cloudwatch_logs: { enabled: true, log_group: refTo(tf, "aws_cloudwatch_log_group", "worker-logs", "name") } } });
+    expect(onlyResource(tf, "aws_mskconnect_worker_configuration").properties_file_content).toContain("key.converter=org.apache.kafka.connect.storage.StringConverter");
+  });
+
+  it("names the plugin <userId>-plugin and loads it from the zip object in the data bucket", () => {
+    const plugin = onlyResource(tf, "aws_mskconnect_custom_plugin");
+    expect(plugin).toMatchObject({ name: `${USER}-plugin`, content_type: "ZIP", location: { s3: { bucket_arn: refTo(tf, "aws_s3_bucket", "data-bucket", "arn"), file_key: refTo(tf, "aws_s3_object", "plugin-object", "key") } } });
+    expect(onlyResource(tf, "aws_s3_object")).toMatchObject({ bucket: refTo(tf, "aws_s3_bucket", "data-bucket", "bucket"), key: "kafka-connect-s3/confluentinc-kafka-connect-s3-10.6.0.zip" });
+  });
+
+  it("lets only kafkaconnect.amazonaws.com of this account assume the execution role", () => {
+    const [trust] = policyStatements(tf, role.assume_role_policy);
+    expect(trust.principals).toEqual([{ type: "Service", identifiers: ["kafkaconnect.amazonaws.com"] }]);
+    expect(trust.condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: [`\${element(split(":", ${clusterArn.slice(2, -1)}), 4)}`] }]);
+  });
+
+  it("grants the execution role the pipeline topics, Connect's internal topics and group, and the bucket", () => {
+    const policy = Object.values(resourcesOf(tf, "aws_iam_role_policy")).find((p) => p.role === refTo(tf, "aws_iam_role", "execution-role", "id"));
+    const cluster = clusterArn.slice(2, -1);
+    const bucketArn = refTo(tf, "aws_s3_bucket", "data-bucket", "arn");
+    expect(statement(policy.policy, "Cluster").resources).toEqual([clusterArn]);
+    expect(statement(policy.policy, "SourceTopics")).toMatchObject({ actions: ["kafka-cluster:ReadData", "kafka-cluster:DescribeTopic"], resources: [`\${replace(${cluster}, ":cluster/", ":topic/")}/${USER}.*`] });
+    expect(statement(policy.policy, "InternalTopics").resources).toEqual([`\${replace(${cluster}, ":cluster/", ":topic/")}/__amazon_msk_connect_*`]);
+    expect(statement(policy.policy, "ConnectorGroups").resources).toEqual([
+      `\${replace(${cluster}, ":cluster/", ":group/")}/__amazon_msk_connect_*`,
+      `\${replace(${cluster}, ":cluster/", ":group/")}/connect-${USER}-connector`,
+    ]);
+    expect(statement(policy.policy, "Bucket").resources).toEqual([bucketArn]);
+    expect(statement(policy.policy, "Objects")).toMatchObject({ resources: [`${bucketArn}/*`], actions: expect.arrayContaining(["s3:PutObject"]) });
+    expect(connector.depends_on).toEqual([`aws_iam_role_policy.${Object.keys(resourcesOf(tf, "aws_iam_role_policy")).find((n) => n.includes("execution-permissions"))}`]);
+  });
+});
+
+describe("plugin zip", () => {
+  it("synthesizes without the zip, pointing at the configured path behind a precondition with the download URL", () => {
+    const object = onlyResource(tf, "aws_s3_object");
+    const local = Object.entries(tf.locals ?? {}).find(([name]) => name.includes("plugin-zip-path"));
+    expect(local?.[1]).toBe(config.connector.pluginZipPath);
+    expect(object.source).toBe(`\${local.${local![0]}}`);
+    expect(object.source_hash).toBeUndefined();
+    const [precondition] = object.lifecycle.precondition;
+    expect(precondition.condition).toBe(`\${fileexists(local.${local![0]})}`);
+    expect(precondition.error_message).toContain(`the S3 sink plugin zip ${config.connector.pluginZipPath} does not exist`);
+    expect(precondition.error_message).toContain("https://d1i4a15mxbxib1.cloudfront.net/api/plugins/confluentinc/kafka-connect-s3/versions/10.6.0/confluentinc-kafka-connect-s3-10.6.0.zip");
+  });
+});
+
+describe("ingest API", () => {
+  it("is a regional REST API named after the user id", () => {
+    expect(onlyResource(tf, "aws_api_gateway_rest_api")).toMatchObject({ name: USER, endpoint_configuration: { types: ["REGIONAL"] } });
+  });
+
+  it("proxies ANY {proxy+} request to the REST proxy on the client's public DNS name over http on 8082", () => {
+    expect(onlyResource(tf, "aws_api_gateway_resource")).toMatchObject({ path_part: "{proxy+}", parent_id: refTo(tf, "aws_api_gateway_rest_api", "rest-api", "root_resource_id") });
+    expect(onlyResource(tf, "aws_api_gateway_method")).toMatchObject({ http_method: "ANY", authorization: "NONE", request_parameters: { "method.request.path.proxy": true } });
+    expect(onlyResource(tf, "aws_api_gateway_integration")).toMatchObject({
+      type: "HTTP_PROXY",
+      integration_http_method: "ANY",
+      uri: `http://${refTo(tf, "aws_instance", "client-host_instance", "public_dns")}:8082/{proxy}`,
+      request_parameters: { "integration.request.path.proxy": "method.request.path.proxy" },
+    });
+  });
+
+  it("redeploys when the resource, method or integration (including its uri) changes", () => {
+    const deployment = onlyResource(tf, "aws_api_gateway_deployment");
+    const integration = refTo(tf, "aws_api_gateway_integration", "proxy-integration", "id").slice(2, -1);
+    expect(deployment.triggers.redeployment).toContain("sha1(jsonencode([");
+    expect(deployment.triggers.redeployment).toContain(integration);
+    expect(deployment.triggers.redeployment).toContain(`${integration.replace(/\.id$/, "")}.uri`);
+    expect(deployment.lifecycle).toEqual({ create_before_destroy: true });
+    expect(deployment.stage_name).toBeUndefined();
+  });
+
+  it("serves a stage with JSON access logs to a log group with retention", () => {
+    const stage = onlyResource(tf, "aws_api_gateway_stage");
+    expect(stage).toMatchObject({ stage_name: "prod", deployment_id: refTo(tf, "aws_api_gateway_deployment", "deployment", "id") });
+    expect(stage.access_log_settings.destination_arn).toBe(refTo(tf, "aws_cloudwatch_log_group", "access-logs", "arn"));
+    expect(JSON.parse(stage.access_log_settings.format)).toMatchObject({ requestId: "$context.requestId", status: "$context.status" });
+    expect(resourceNamed(tf, "aws_cloudwatch_log_group", "access-logs").retention_in_days).toBe(30);
+  });
+
+  it("sets the account's CloudWatch role before the stage, as access logging requires", () => {
+    const account = onlyResource(tf, "aws_api_gateway_account");
+    expect(account.cloudwatch_role_arn).toBe(refTo(tf, "aws_iam_role", "cloudwatch-role", "arn"));
+    expect(onlyResource(tf, "aws_api_gateway_stage").depends_on).toEqual([`aws_api_gateway_account.${Object.keys(resourcesOf(tf, "aws_api_gateway_account"))[0]}`]);
+    const role = resourceNamed(tf, "aws_iam_role", "cloudwatch-role");
+    expect(policyStatements(tf, role.assume_role_policy)[0].principals).toEqual([{ type: "Service", identifiers: ["apigateway.amazonaws.com"] }]);
+    expect(onlyResource(tf, "aws_iam_role_policy_attachment").policy_arn).toMatch(/:iam::aws:policy\/service-role\/AmazonAPIGatewayPushToCloudWatchLogs$/);
+  });
+
+  it("throttles every method of the stage as configured", () => {
+    expect(onlyResource(tf, "aws_api_gateway_method_settings")).toMatchObject({
+      method_path: "*/*",
+      stage_name: refTo(tf, "aws_api_gateway_stage", "stage", "stage_name"),
+      settings: { throttling_rate_limit: 1000, throttling_burst_limit: 2000 },
+    });
+  });
+});
+
+describe("outputs", () => {
+  it("declares exactly the contract's outputs with their descriptions", () => {
+    expect(Object.keys(tf.output).sort()).toEqual(Object.keys(STACK_OUTPUTS).sort());
+    for (const [name, description] of Object.entries(STACK_OUTPUTS)) expect(tf.output[name].description).toBe(description);
+  });
+
+  it("wires each output to the resource or config value it names", () => {
+    const values = Object.fromEntries(Object.entries(tf.output).map(([name, o]) => [name, o.value]));
+    expect(values).toEqual({
+      invoke_url: refTo(tf, "aws_api_gateway_stage", "stage", "invoke_url"),
+      client_public_dns: refTo(tf, "aws_instance", "client-host", "public_dns"),
+      client_instance_id: refTo(tf, "aws_instance", "client-host", "id"),
+      ssh_user: "ec2-user",
+      msk_bootstrap_brokers_sasl_iam: refTo(tf, "aws_msk_cluster", "kafka_cluster", "bootstrap_brokers_sasl_iam"),
+      access_role_arn: refTo(tf, "aws_iam_role", "access-role", "arn"),
+      bucket_name: refTo(tf, "aws_s3_bucket", "data-bucket", "bucket"),
+      region: "us-east-1",
+      user_id: USER,
+      topics: [`${USER}.pin`, `${USER}.geo`, `${USER}.user`],
+    });
+  });
+});
+
+describe("names and tags", () => {
+  it("prefixes every named resource with the user id", () => {
+    const named: [string, string][] = [];
+    // inline role policy names are scoped to their role
+    for (const [type, byName] of Object.entries(tf.resource).filter(([t]) => t !== "aws_iam_role_policy")) {
+      for (const resource of Object.values(byName)) {
+        const name = resource.name ?? resource.cluster_name ?? resource.key_name;
+        if (typeof name === "string" && !name.startsWith("${")) named.push([type, name]);
+      }
+    }
+    expect(named.length).toBeGreaterThan(10);
+    for (const [type, name] of named) expect(`${type} ${name}`).toMatch(new RegExp(`^${type} (/aws/[a-z]+/)?${USER}`));
+  });
+
+  it("omits default tags when the config has none", () => {
+    const { tf: untagged } = synthPipeline(exampleConfig((doc) => (doc.tags = {})));
+    expect(untagged.provider.aws).toEqual([{ region: "us-east-1" }]);
+  });
+});
+
+describe("policy checks", () => {
+  it("passes every policy rule", () => {
+    expect(checkPolicies(tf as unknown as PolicyJson)).toEqual([]);
+  });
+
+  it("fails synth when SSH is open to the world without the config's acknowledgement", () => {
+    const open = exampleConfig((doc) => Object.assign(doc.clientHost, { sshAllowedCidrs: ["0.0.0.0/0"], allowSshFromAnywhere: true }));
+    const { tf: openTf } = synthPipeline(open);
+    expect(resourceNamed(openTf, "aws_vpc_security_group_ingress_rule", "client-ssh-0").cidr_ipv4).toBe("0.0.0.0/0");
+    const findings = checkPolicies(openTf as unknown as PolicyJson);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatch(/^\[ec2-no-ssh-from-anywhere\] /);
+    expect(() => synthPipeline({ ...open, clientHost: { ...open.clientHost, allowSshFromAnywhere: false } })).toThrow(/ec2-no-ssh-from-anywhere/);
+  });
+});
