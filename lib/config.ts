@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 
 /** MSK Kafka versions this project supports, each with the Apache Kafka CLI release installed on the client host. */
@@ -52,12 +52,15 @@ const sha256 = z.string(expect("a lowercase hex sha256 digest", "run sha256sum o
 
 const baseUrl = (fix: string) => z.string(expect("an http(s) URL without a trailing slash", fix)).regex(HTTP_URL, expect("an http(s) URL without a trailing slash", fix));
 
+/** A section's own error: what zod reports when the section is not a mapping (or missing when required). */
+const section = (name: string) => expect(`a mapping of ${name} settings`, `see the ${name} section of pipeline.example.yaml`);
+
 const semver = (what: string, fix: string) => z.string(expect(`${what} as X.Y.Z`, fix)).regex(SEMVER, expect(`${what} as X.Y.Z`, fix));
 
 const configSchema = z.strictObject(
   {
     userId: z
-      .string(expect("a lowercase id of 3-32 letters, digits or hyphens", "set userId to your AiCore user id, e.g. 0a1b2c3d4e5f"))
+      .string(expect("a lowercase id of 3-32 letters, digits or hyphens", 'set userId to your AiCore user id in quotes, e.g. "0a1b2c3d4e5f", so YAML keeps it a string'))
       .regex(USER_ID, expect("a lowercase id of 3-32 letters, digits or hyphens, not starting or ending with a hyphen", "it prefixes every resource name and the S3 bucket name user-<userId>-bucket")),
     region: z.string(expect("an AWS region like us-east-1", "set region")).regex(REGION, expect("an AWS region like us-east-1", "use the region code, not its display name")),
     availabilityZones: z
@@ -71,7 +74,7 @@ const configSchema = z.strictObject(
         privateSubnetCidrs: z
           .array(cidr("choose blocks inside vpcCidr, one per availability zone"), expect("a list of CIDR blocks, one per availability zone", "add one block per zone"))
           .default(["10.20.10.0/24", "10.20.11.0/24", "10.20.12.0/24"]),
-      })
+      }, section("network"))
       .prefault({}),
     clientHost: z.strictObject({
       instanceType: z.string(expect("an EC2 instance type like t3.small", "the REST proxy wants at least 2 GiB of memory")).default("t3.small"),
@@ -86,7 +89,7 @@ const configSchema = z.strictObject(
         .regex(/^\/aws\/service\/ami-amazon-linux-latest\/al2023-ami-/, expect("an Amazon Linux 2023 SSM parameter path", "provisioning targets Amazon Linux 2023 (dnf, Corretto 17)"))
         .default("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
       rootVolumeSizeGiB: positiveInt("a volume size in GiB of at least 8", "the Kafka and Confluent tarballs need about 2 GiB", 16384).min(8, expect("a volume size in GiB of at least 8", "the AMI itself needs 8 GiB")).default(20),
-    }),
+    }, section("clientHost")),
     msk: z
       .strictObject({
         kafkaVersion: z
@@ -97,7 +100,7 @@ const configSchema = z.strictObject(
         ebsVolumeSizeGiB: positiveInt("an EBS size in GiB from 1 to 16384", "brokers need space for the topics' retention", 16384).default(20),
         defaultReplicationFactor: positiveInt("a replication factor of at least 1", "use 2 with 2 brokers, 3 with 3 or more").optional(),
         logRetentionDays: retentionDays.default(7),
-      })
+      }, section("msk"))
       .prefault({}),
     topics: z
       .strictObject({
@@ -106,7 +109,7 @@ const configSchema = z.strictObject(
           .min(1, expect("at least one topic suffix", "e.g. [pin, geo, user]"))
           .default(["pin", "geo", "user"]),
         partitions: positiveInt("a partition count of at least 1", "one partition keeps the seed's partition=0 layout", 1000).default(1),
-      })
+      }, section("topics"))
       .prefault({}),
     software: z
       .strictObject({
@@ -114,7 +117,7 @@ const configSchema = z.strictObject(
         confluentVersion: semver("a Confluent Platform community version", "e.g. 8.0.0; Confluent removes end-of-life versions from its archive").default("8.0.0"),
         mskIamAuthVersion: semver("an aws-msk-iam-auth version", "e.g. 2.3.6").default("2.3.6"),
         s3SinkPluginVersion: semver("a Confluent S3 sink connector version", "e.g. 10.6.0").default("10.6.0"),
-      })
+      }, section("software"))
       .prefault({}),
     artifacts: z
       .strictObject({
@@ -124,7 +127,7 @@ const configSchema = z.strictObject(
         kafkaSha256: sha256.optional(),
         confluentSha256: sha256.optional(),
         mskIamAuthSha256: sha256.optional(),
-      })
+      }, section("artifacts"))
       .prefault({}),
     connector: z
       .strictObject({
@@ -135,7 +138,7 @@ const configSchema = z.strictObject(
         mcuCount: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)], expect("1, 2, 4 or 8", "MSK Connect sizes workers in these MCU steps")).default(1),
         workerCount: positiveInt("a worker count from 1 to 10", "each worker is billed per MCU-hour", 10).default(1),
         logRetentionDays: retentionDays.default(7),
-      })
+      }, section("connector"))
       .prefault({}),
     api: z
       .strictObject({
@@ -143,12 +146,12 @@ const configSchema = z.strictObject(
         throttlingRateLimit: z.number(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).positive(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).max(10000, expect("at most 10000 requests per second", "API Gateway's account limit is 10000")).default(1000),
         throttlingBurstLimit: positiveInt("a burst size of at least 1", "API Gateway's account limit is 5000", 5000).default(2000),
         accessLogRetentionDays: retentionDays.default(30),
-      })
+      }, section("api"))
       .prefault({}),
     bucket: z
       .strictObject({
         forceDestroy: z.boolean(expect("true or false", "true lets cdktf destroy delete a bucket that still holds objects")).default(false),
-      })
+      }, section("bucket"))
       .prefault({}),
     tags: z.record(z.string(), z.string(expect("a string tag value", "quote numbers and booleans")), expect("a map of tag names to values", "e.g. { Project: pinterest-pipeline }")).default({}),
   },
@@ -208,11 +211,13 @@ export interface ParseOptions {
 
 /** Parses and validates config text; see {@link loadConfig}. */
 export function parseConfig(text: string, options: ParseOptions): PipelineConfig {
-  const doc = parseDocument(text, { prettyErrors: false });
+  // errors carry line positions only when a line counter is given (prettyErrors would also reformat the message)
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       options.source,
-      doc.errors.map((e) => `yaml: got ${e.message.split("\n")[0]}, expected valid YAML (fix the syntax at line ${(e.linePos?.[0].line ?? 0) || "?"})`),
+      doc.errors.map((e) => `yaml: got ${e.message.split("\n")[0]}, expected valid YAML (fix the syntax at line ${lineCounter.linePos(e.pos[0]).line})`),
     );
   }
   const input: unknown = doc.toJS() ?? {};
@@ -278,6 +283,8 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
+  // YAML reads digit-and-e ids like 12e345 as numbers, which JSON would print as null
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   const json = JSON.stringify(value);
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
