@@ -1,0 +1,181 @@
+import { describe, expect, it } from "vitest";
+import { parseCommand } from "../../emulation/args";
+import { parseDbCreds } from "../../emulation/creds";
+import { chunkSize } from "../../emulation/emulator";
+import { EmulationError } from "../../emulation/errors";
+import { backoffDelayMs, eventOrder, LatencyHistogram, TokenBucket } from "../../emulation/flow";
+import { classifyResponse, produceBody } from "../../emulation/kafka-rest";
+import { mixSeed, mulberry32 } from "../../emulation/random";
+import { CATEGORIES, formatFollowerCount, generateEvent, SENTINELS } from "../../emulation/rows";
+
+describe("seeded generator", () => {
+  it("mulberry32 is reproducible and uniform enough", () => {
+    const a = mulberry32(42);
+    const b = mulberry32(42);
+    const xs = Array.from({ length: 10_000 }, () => a());
+    expect(xs.slice(0, 5)).toEqual(Array.from({ length: 5 }, () => b()));
+    expect(Math.min(...xs)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...xs)).toBeLessThan(1);
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    expect(mean).toBeGreaterThan(0.48);
+    expect(mean).toBeLessThan(0.52);
+    expect(mixSeed(1, 2)).not.toBe(mixSeed(2, 1));
+  });
+
+  it("generateEvent is a pure function of (seed, index) and differs across seeds", () => {
+    expect(generateEvent(100, 7528)).toEqual(generateEvent(100, 7528));
+    expect(generateEvent(100, 7528)).not.toEqual(generateEvent(101, 7528));
+    const event = generateEvent(7, 3);
+    expect(event.pin.index).toBe(3);
+    expect(event.geo.ind).toBe(3);
+    expect(event.user.ind).toBe(3);
+  });
+
+  it("rows look like the original data, sentinels included", () => {
+    const events = Array.from({ length: 4000 }, (_, i) => generateEvent(100, i));
+    const story = events.filter((e) => e.pin.title === SENTINELS.title);
+    expect(story.length / events.length).toBeGreaterThan(0.02);
+    expect(story.length / events.length).toBeLessThan(0.1);
+    for (const { pin } of story) {
+      expect(pin).toMatchObject({ description: SENTINELS.storyDescription, poster_name: SENTINELS.userInfo, follower_count: SENTINELS.userInfo, tag_list: SENTINELS.tagList, image_src: SENTINELS.imageSrc, downloaded: 0, is_image_or_video: "multi-video(story page format)" });
+    }
+    expect(events.some((e) => e.pin.description === SENTINELS.description)).toBe(true);
+    expect(events.some((e) => e.pin.follower_count === SENTINELS.userInfo && e.pin.title !== SENTINELS.title)).toBe(true);
+    for (const { pin, geo, user } of events) {
+      expect(CATEGORIES).toContain(pin.category);
+      expect(pin.save_location).toBe(`Local save in /data/${pin.category}`);
+      expect(pin.unique_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(pin.follower_count).toMatch(/^(\d{1,3}|\d{1,3}k|\d+M|User Info Error)$/);
+      if (pin.image_src !== SENTINELS.imageSrc) expect(pin.image_src).toMatch(/^https:\/\/i\.pinimg\.com\/originals\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{32}\.jpg$/);
+      expect(["image", "video", "multi-video(story page format)"]).toContain(pin.is_image_or_video);
+      expect(geo.timestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      expect(Math.abs(geo.latitude)).toBeLessThanOrEqual(90);
+      expect(Math.abs(geo.longitude)).toBeLessThanOrEqual(180);
+      expect(user.age).toBeGreaterThanOrEqual(20);
+      expect(user.date_joined).toMatch(/^201[5-7]-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    }
+    expect(new Set(events.map((e) => e.pin.category)).size).toBe(CATEGORIES.length);
+    const followers = new Set(events.map((e) => e.pin.follower_count.replace(/^\d+/, "")));
+    expect(followers).toEqual(new Set(["", "k", "M", SENTINELS.userInfo]));
+  });
+
+  it("formats follower counts like the scraped data", () => {
+    expect([0, 437, 999, 1000, 51_234, 999_999, 1_000_000, 2_500_000].map(formatFollowerCount)).toEqual(["0", "437", "999", "1k", "51k", "999k", "1M", "2M"]);
+  });
+});
+
+describe("flow control", () => {
+  it("backoff is full jitter under an exponential cap", () => {
+    expect(backoffDelayMs(1, () => 0.999)).toBeCloseTo(99.9);
+    expect(backoffDelayMs(3, () => 0.5)).toBe(200);
+    expect(backoffDelayMs(20, () => 0.999)).toBeCloseTo(4995);
+    expect(backoffDelayMs(4, () => 0)).toBe(0);
+  });
+
+  it("token bucket reserves tokens and makes callers wait for the exact rate", () => {
+    let now = 0;
+    const bucket = new TokenBucket(100, 10, () => now);
+    expect(bucket.take(10)).toBe(0);
+    expect(bucket.take(10)).toBeCloseTo(100);
+    expect(bucket.take(10)).toBeCloseTo(200);
+    now = 1000;
+    // 1 s refills 100 tokens but the bucket holds at most 10; the 20 owed are paid first
+    expect(bucket.take(10)).toBe(0);
+    now = 5000;
+    expect(bucket.take(5)).toBe(0);
+    expect(bucket.take(10)).toBeCloseTo(50);
+  });
+
+  it("histogram percentiles are within 2 %", () => {
+    const histogram = new LatencyHistogram();
+    for (let ms = 1; ms <= 1000; ms++) histogram.record(ms);
+    expect(histogram.count).toBe(1000);
+    expect(histogram.percentile(0.5) / 500).toBeGreaterThan(0.98);
+    expect(histogram.percentile(0.5) / 500).toBeLessThan(1.02);
+    expect(histogram.percentile(0.99) / 990).toBeGreaterThan(0.98);
+    expect(histogram.percentile(0.99) / 990).toBeLessThan(1.02);
+    expect(new LatencyHistogram().percentile(0.5)).toBeNaN();
+  });
+
+  it("event order is a seeded permutation per pass", () => {
+    const ids = Array.from({ length: 50 }, (_, i) => i * 2);
+    const take = (seed: number, n: number) => {
+      const order = eventOrder(ids, seed);
+      return Array.from({ length: n }, () => order.next().value as number);
+    };
+    const first = take(100, 100);
+    expect(first).toEqual(take(100, 100));
+    expect(first).not.toEqual(take(101, 100));
+    expect([...first.slice(0, 50)].sort((a, b) => a - b)).toEqual(ids);
+    expect([...first.slice(50)].sort((a, b) => a - b)).toEqual(ids);
+    expect(first.slice(0, 50)).not.toEqual(ids);
+  });
+
+  it("chunks carry at most 1/10 s of events under a rate", () => {
+    expect(chunkSize(500, undefined)).toBe(500);
+    expect(chunkSize(500, 100)).toBe(10);
+    expect(chunkSize(500, 3)).toBe(1);
+    expect(chunkSize(5, 1000)).toBe(5);
+  });
+});
+
+describe("Kafka REST v2 answers", () => {
+  const url = new URL("http://127.0.0.1:1/topics/a.pin");
+  it("builds the v2 body", () => {
+    expect(JSON.parse(produceBody(['{"index":1}', '{"index":2}']))).toEqual({ records: [{ value: { index: 1 } }, { value: { index: 2 } }] });
+  });
+
+  it("classifies per-record errors, retryable faults and fatal answers", () => {
+    const ok = JSON.stringify({ offsets: [{ partition: 0, offset: 1, error_code: null, error: null }, { partition: null, offset: null, error_code: 2, error: "not leader" }] });
+    expect(classifyResponse(url, 200, "application/vnd.kafka.v2+json", ok, 2)).toEqual({ kind: "offsets", errors: [null, "error_code 2: not leader"] });
+    expect(classifyResponse(url, 429, "application/json", '{"message":"Too Many Requests"}', 2)).toEqual({ kind: "retry", reason: "HTTP 429: Too Many Requests", ambiguous: false });
+    expect(classifyResponse(url, 502, "text/html", "<html>Bad Gateway</html>", 2)).toMatchObject({ kind: "retry", ambiguous: true });
+    expect(classifyResponse(url, 200, "text/html; charset=utf-8", "<html></html>", 2)).toEqual({
+      kind: "fatal",
+      reason: "http://127.0.0.1:1/topics/a.pin answered text/html, expected the Kafka REST proxy's JSON: check the invoke URL and that the REST proxy runs",
+    });
+    expect(classifyResponse(url, 200, "application/json", "{}", 2)).toMatchObject({ kind: "fatal", reason: expect.stringContaining('no "offsets"') });
+    expect(classifyResponse(url, 200, "application/json", ok, 3)).toMatchObject({ kind: "fatal", reason: expect.stringContaining("2 offsets for 3 records") });
+    expect(classifyResponse(url, 422, "application/vnd.kafka.v2+json", '{"error_code":422,"message":"Unrecognized field: ind"}', 1)).toEqual({
+      kind: "fatal",
+      reason: "http://127.0.0.1:1/topics/a.pin answered 422: Unrecognized field: ind (the request does not match the REST proxy's v2 produce contract)",
+    });
+    expect(classifyResponse(url, 403, "application/json", '{"message":"Missing Authentication Token"}', 1)).toMatchObject({ kind: "fatal", reason: expect.stringContaining("check the invoke URL includes the stage") });
+  });
+});
+
+describe("flags and credentials", () => {
+  const usage = (args: string[]) => {
+    try {
+      parseCommand(args);
+    } catch (err) {
+      expect(err).toBeInstanceOf(EmulationError);
+      return [(err as EmulationError).exitCode, (err as Error).message];
+    }
+    throw new Error("expected a usage error");
+  };
+
+  it("defaults and parsed values", () => {
+    expect(parseCommand(["run"])).toMatchObject({ kind: "run", outputs: "outputs.json", batch: 100, concurrency: 4, count: 1000, seed: 100, maxRetries: 5, timeoutMs: 10000, deadLetter: "dead-letter.ndjson", dryRun: false });
+    expect(parseCommand(["run", "--url", "http://x/dev", "--user-id", "u", "--duration", "2.5", "--rate", "50"])).toMatchObject({ url: "http://x/dev", userId: "u", durationSec: 2.5, rate: 50 });
+    expect(parseCommand(["seed-db", "--rows", "10"])).toEqual({ kind: "seed-db", rows: 10, seed: 100, creds: "db_creds.yaml" });
+    expect(parseCommand([])).toEqual({ kind: "help" });
+  });
+
+  it("bad flags name the flag, the value and the fix, with exit code 2", () => {
+    expect(usage(["run", "--batch", "0"])).toEqual([2, '--batch: got "0", expected an integer 1-10000 (e.g. --batch 500) (see: npm run emulate -- --help)']);
+    expect(usage(["run", "--rate", "fast"])).toEqual([2, '--rate: got "fast", expected a number 0.1-1000000 (e.g. --rate 100) (see: npm run emulate -- --help)']);
+    expect(usage(["run", "--bogus"])).toEqual([2, "unknown flag --bogus (see: npm run emulate -- --help)"]);
+    expect(usage(["run", "--url", "http://x"])).toEqual([2, "--url needs --user-id <id> (topics <id>.pin, <id>.geo, <id>.user) or --topics <pin>,<geo>,<user> (see: npm run emulate -- --help)"]);
+    expect(usage(["run", "--count", "5", "--duration", "5"])[1]).toContain("--count and --duration both given");
+    expect(usage(["seed-db"])[1]).toContain("seed-db needs --rows N");
+    expect(usage(["launch"])[1]).toContain('unknown command "launch"');
+  });
+
+  it("credentials: every key present, PORT a port", () => {
+    expect(parseDbCreds("HOST: h\nUSER: u\nPASSWORD: 123\nDATABASE: d\nPORT: '3307'\n", "c.yaml")).toEqual({ host: "h", user: "u", password: "123", database: "d", port: 3307, source: "c.yaml" });
+    expect(() => parseDbCreds("HOST: h\nUSER: u\nDATABASE: d\n", "c.yaml")).toThrow("c.yaml: missing PASSWORD, PORT (add PASSWORD: <value>, PORT: <value>; see db_creds.example.yaml)");
+    expect(() => parseDbCreds("HOST: h\nUSER: u\nPASSWORD: p\nDATABASE: d\nPORT: http\n", "c.yaml")).toThrow('c.yaml: PORT: got "http", expected a TCP port 1-65535');
+    expect(() => parseDbCreds("- a\n- b\n", "c.yaml")).toThrow("expected a YAML mapping");
+  });
+});
