@@ -88,7 +88,7 @@ const configSchema = z.strictObject(
         .string(expect("an SSM public parameter path", "use /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"))
         .regex(/^\/aws\/service\/ami-amazon-linux-latest\/al2023-ami-/, expect("an Amazon Linux 2023 SSM parameter path", "provisioning targets Amazon Linux 2023 (dnf, Corretto 17)"))
         .default("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
-      rootVolumeSizeGiB: positiveInt("a volume size in GiB of at least 8", "the Kafka and Confluent tarballs need about 2 GiB", 16384).min(8, expect("a volume size in GiB of at least 8", "the AMI itself needs 8 GiB")).default(20),
+      rootVolumeSizeGiB: positiveInt("a whole volume size in GiB from 8 to 16384", "the Kafka and Confluent tarballs need about 2 GiB", 16384).min(8, expect("a whole volume size in GiB from 8 to 16384", "the AMI itself needs 8 GiB")).default(20),
     }, section("clientHost")),
     msk: z
       .strictObject({
@@ -96,7 +96,7 @@ const configSchema = z.strictObject(
           .enum(Object.keys(SUPPORTED_MSK_VERSIONS) as [MskKafkaVersion, ...MskKafkaVersion[]], expect(`one of ${Object.keys(SUPPORTED_MSK_VERSIONS).join(", ")}`, "older MSK versions are past end of support"))
           .default("3.8.x"),
         brokerInstanceType: z.string(expect("an MSK broker type like kafka.t3.small", "see MSK broker sizes")).regex(/^(kafka|express)\.[a-z0-9]+\.[a-z0-9]+$/, expect("an MSK broker type like kafka.t3.small or kafka.m7g.large", "broker types start with kafka.")).default("kafka.t3.small"),
-        brokerCount: positiveInt("a whole number of brokers", "use a multiple of the number of availability zones", 30).default(2),
+        brokerCount: positiveInt("a whole number of brokers from 1 to 30", "use a multiple of the number of availability zones", 30).default(2),
         ebsVolumeSizeGiB: positiveInt("an EBS size in GiB from 1 to 16384", "brokers need space for the topics' retention", 16384).default(20),
         defaultReplicationFactor: positiveInt("a replication factor of at least 1", "use 2 with 2 brokers, 3 with 3 or more").optional(),
         logRetentionDays: retentionDays.default(7),
@@ -108,7 +108,7 @@ const configSchema = z.strictObject(
           .array(z.string(expect("a topic suffix of lowercase letters, digits, _ or -", "topics are named <userId>.<suffix>")).regex(TOPIC_SUFFIX, expect("a topic suffix of lowercase letters, digits, _ or -", "topics are named <userId>.<suffix>")), expect("a list of topic suffixes", "e.g. [pin, geo, user]"))
           .min(1, expect("at least one topic suffix", "e.g. [pin, geo, user]"))
           .default(["pin", "geo", "user"]),
-        partitions: positiveInt("a partition count of at least 1", "one partition keeps the seed's partition=0 layout", 1000).default(1),
+        partitions: positiveInt("a partition count from 1 to 1000", "one partition keeps the seed's partition=0 layout", 1000).default(1),
       }, section("topics"))
       .prefault({}),
     software: z
@@ -134,7 +134,7 @@ const configSchema = z.strictObject(
         pluginZipPath: z.string(expect("a path to the S3 sink connector zip", "download it from Confluent Hub; relative paths start at the config file's folder")).optional(),
         kafkaConnectVersion: z.enum(["2.7.1", "3.7.x"], expect("2.7.1 or 3.7.x", "MSK Connect runs only these Kafka Connect versions")).default("3.7.x"),
         flushSize: positiveInt("a record count of at least 1", "1 writes one S3 object per record, as the seed does").default(1),
-        tasksMax: positiveInt("a task count of at least 1", "more tasks than partitions sit idle", 64).default(3),
+        tasksMax: positiveInt("a task count from 1 to 64", "more tasks than partitions sit idle", 64).default(3),
         mcuCount: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)], expect("1, 2, 4 or 8", "MSK Connect sizes workers in these MCU steps")).default(1),
         workerCount: positiveInt("a worker count from 1 to 10", "each worker is billed per MCU-hour", 10).default(1),
         logRetentionDays: retentionDays.default(7),
@@ -144,7 +144,7 @@ const configSchema = z.strictObject(
       .strictObject({
         stageName: z.string(expect("a stage name of letters, digits, _ or -", "e.g. prod")).regex(STAGE_NAME, expect("a stage name of letters, digits, _ or -", "e.g. prod")).default("prod"),
         throttlingRateLimit: z.number(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).positive(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).max(10000, expect("at most 10000 requests per second", "API Gateway's account limit is 10000")).default(1000),
-        throttlingBurstLimit: positiveInt("a burst size of at least 1", "API Gateway's account limit is 5000", 5000).default(2000),
+        throttlingBurstLimit: positiveInt("a burst size from 1 to 5000", "API Gateway's account limit is 5000", 5000).default(2000),
         accessLogRetentionDays: retentionDays.default(30),
       }, section("api"))
       .prefault({}),
@@ -222,7 +222,7 @@ export function parseConfig(text: string, options: ParseOptions): PipelineConfig
   }
   const input: unknown = doc.toJS() ?? {};
   const result = configSchema.safeParse(input);
-  const problems = result.success ? [] : result.error.issues.map((issue) => describeIssue(issue, input));
+  const problems = result.success ? [] : firstIssuePerMistypedSetting(result.error.issues).map((issue) => describeIssue(issue, input));
   // Cross-field rules run on every section that parsed, so one run reports every problem.
   const sections = result.success ? result.data : parseSections(input);
   problems.push(...crossFieldProblems(sections));
@@ -258,6 +258,15 @@ export function topicNames(config: Pick<PipelineConfig, "userId" | "topics">): s
 /** The data bucket name the seed's connector and notebooks expect. */
 export function bucketName(config: Pick<PipelineConfig, "userId">): string {
   return `user-${config.userId}-bucket`;
+}
+
+/**
+ * zod still runs length checks on a value of the wrong type (a string given for a list fails both
+ * "a list" and "at most 3"); the type problem is the one to report.
+ */
+function firstIssuePerMistypedSetting(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const mistyped = new Set(issues.filter((issue) => issue.code === "invalid_type").map((issue) => issue.path.join(".")));
+  return issues.filter((issue) => issue.code === "invalid_type" || !mistyped.has(issue.path.join(".")));
 }
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
