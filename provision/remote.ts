@@ -16,7 +16,10 @@ export function shellQuote(arg: string): string {
 /** Quotes every argument and joins them: the command line a remote login shell will split back into `argv`. */
 export function command(argv: readonly string[]): string {
   if (argv.length === 0) throw new Error("command: empty argv");
-  return argv.map(shellQuote).join(" ");
+  // a bare NAME=value first word would be a variable assignment, not the command
+  const [first, ...rest] = argv;
+  const head = first.includes("=") ? `'${first.replace(/'/g, `'\\''`)}'` : shellQuote(first);
+  return [head, ...rest.map(shellQuote)].join(" ");
 }
 
 export interface ExecOptions {

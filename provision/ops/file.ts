@@ -164,7 +164,9 @@ export function maskSecrets(text: string): string {
 }
 
 export function fileDiff(path: string, before: string, after: string): string {
-  return createTwoFilesPatch(path, path, maskSecrets(before), maskSecrets(after), "", "", { context: 3 }).replace(/^=+\n/, "");
+  const patch = createTwoFilesPatch(path, path, maskSecrets(before), maskSecrets(after), "on host", "desired", { context: 3 });
+  // drop the "Index:" and "====" lines so it reads like diff -u
+  return patch.slice(patch.indexOf("--- "));
 }
 
 export function fileOperation(name: string, tags: readonly string[], spec: FileSpec, notifies: readonly string[] = []): Operation<FileFacts, FileChange> {

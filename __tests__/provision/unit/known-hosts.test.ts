@@ -1,0 +1,116 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  entryMatches,
+  fingerprint,
+  hostKeyErrorMessage,
+  keyTypeOf,
+  knownHostsLine,
+  knownHostsName,
+  parseKnownHosts,
+  preferredHostKeyAlgorithms,
+  verifyHostKey,
+} from "../../../provision/known-hosts";
+
+const dir = mkdtempSync(join(tmpdir(), "known-hosts-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A real key pair from ssh-keygen; returns the public key blob and the .pub path. */
+function realKey(name: string, type: "ed25519" | "ecdsa" | "rsa"): { blob: Buffer; pub: string } {
+  const path = join(dir, name);
+  execFileSync("ssh-keygen", ["-q", "-t", type, ...(type === "rsa" ? ["-b", "2048"] : []), "-N", "", "-f", path]);
+  const pub = `${path}.pub`;
+  return { blob: Buffer.from(readFileSync(pub, "utf8").split(" ")[1], "base64"), pub };
+}
+
+const server = realKey("server", "ed25519");
+const rebuilt = realKey("rebuilt", "ed25519");
+const serverRsa = realKey("server-rsa", "rsa");
+const NAME = "[127.0.0.1]:2222";
+
+describe("known_hosts names and keys", () => {
+  it("names hosts the way OpenSSH does", () => {
+    expect(knownHostsName("ec2-1-2-3-4.compute.amazonaws.com", 22)).toBe("ec2-1-2-3-4.compute.amazonaws.com");
+    expect(knownHostsName("127.0.0.1", 2222)).toBe("[127.0.0.1]:2222");
+  });
+
+  it("reads the key type from the blob and fingerprints like ssh-keygen -l", () => {
+    expect(keyTypeOf(server.blob)).toBe("ssh-ed25519");
+    expect(keyTypeOf(serverRsa.blob)).toBe("ssh-rsa");
+    const sshKeygen = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", server.pub], { encoding: "utf8" }).split(" ")[1];
+    expect(fingerprint(server.blob)).toBe(sshKeygen);
+  });
+
+  it("writes lines ssh-keygen can find again", () => {
+    const file = join(dir, "written_hosts");
+    writeFileSync(file, `${knownHostsLine(NAME, server.blob)}\n`);
+    const found = execFileSync("ssh-keygen", ["-F", NAME, "-f", file], { encoding: "utf8" });
+    expect(found).toContain(server.blob.toString("base64"));
+  });
+});
+
+describe("verifyHostKey", () => {
+  const line = (name: string, blob: Buffer) => knownHostsLine(name, blob);
+  it.each([
+    ["an empty file", "", "unknown"],
+    ["another host's entry", line("[127.0.0.1]:2223", server.blob), "unknown"],
+    ["the same key", line(NAME, server.blob), "known"],
+    ["the same key among other hosts and comments", `# comment\n\n${line("other", rebuilt.blob)}\n${line(NAME, server.blob)}`, "known"],
+    ["a different key of the same type", line(NAME, rebuilt.blob), "changed"],
+    ["only a key of another type", line(NAME, serverRsa.blob), "changed"],
+    ["a wildcard entry", line("[127.0.0.*]:2222", server.blob), "known"],
+    ["a negated pattern", `!${NAME},[127.0.0.*]:2222 ssh-ed25519 ${server.blob.toString("base64")}`, "unknown"],
+    ["a revoked key", `@revoked * ssh-ed25519 ${server.blob.toString("base64")}\n${line(NAME, server.blob)}`, "revoked"],
+  ])("%s → %s", (_label, text, status) => {
+    expect(verifyHostKey(parseKnownHosts(text), NAME, server.blob).status).toBe(status);
+  });
+
+  it("matches hashed entries written by ssh-keygen -H", () => {
+    const file = join(dir, "hashed_hosts");
+    writeFileSync(file, `${line(NAME, server.blob)}\n`);
+    execFileSync("ssh-keygen", ["-H", "-f", file], { stdio: "ignore" });
+    const text = readFileSync(file, "utf8");
+    expect(text).toMatch(/^\|1\|/);
+    const entries = parseKnownHosts(text);
+    expect(entryMatches(entries[0], NAME)).toBe(true);
+    expect(entryMatches(entries[0], "[127.0.0.1]:2223")).toBe(false);
+    expect(verifyHostKey(entries, NAME, server.blob).status).toBe("known");
+    expect(verifyHostKey(entries, NAME, rebuilt.blob).status).toBe("changed");
+  });
+
+  it("reports the line and the expected fingerprint of a changed key", () => {
+    const verdict = verifyHostKey(parseKnownHosts(`${line("x", serverRsa.blob)}\n${line(NAME, rebuilt.blob)}\n`), NAME, server.blob);
+    expect(verdict).toEqual({ status: "changed", line: 2, expected: `ssh-ed25519 ${fingerprint(rebuilt.blob)}` });
+  });
+});
+
+describe("host key messages", () => {
+  it("a changed key names the file, both fingerprints and the ssh-keygen -R fix", () => {
+    const message = hostKeyErrorMessage({ status: "changed", line: 3, expected: "ssh-ed25519 SHA256:old" }, NAME, server.blob, ".provision/known_hosts");
+    expect(message).toBe(
+      `host key of [127.0.0.1]:2222 has CHANGED: the server presented ssh-ed25519 ${fingerprint(server.blob)}, .provision/known_hosts line 3 has ssh-ed25519 SHA256:old; ` +
+        `refusing to connect (someone may be intercepting the connection). If the host was rebuilt, remove the stale entry with: ssh-keygen -R '[127.0.0.1]:2222' -f .provision/known_hosts`,
+    );
+  });
+
+  it("an unknown key names the fingerprint and --accept-new-host-key", () => {
+    const message = hostKeyErrorMessage({ status: "unknown" }, NAME, server.blob, ".provision/known_hosts");
+    expect(message).toContain(fingerprint(server.blob));
+    expect(message).toContain("--accept-new-host-key");
+    expect(message).not.toContain("\n");
+  });
+});
+
+describe("preferredHostKeyAlgorithms", () => {
+  const supported = ["ssh-ed25519", "ecdsa-sha2-nistp256", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"];
+  it("asks for the key types known_hosts has for this host first", () => {
+    const entries = parseKnownHosts(knownHostsLine(NAME, serverRsa.blob));
+    expect(preferredHostKeyAlgorithms(entries, NAME, supported)).toEqual(["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256"]);
+  });
+  it("keeps the default order for an unknown host", () => {
+    expect(preferredHostKeyAlgorithms([], NAME, supported)).toEqual(supported);
+  });
+});

@@ -1,0 +1,284 @@
+/**
+ * Operation tests: given facts, the planned changes and the exact remote commands.
+ * Fixtures are the probes' real output formats; apply runs against a FakeHost that records
+ * the command lines the remote shell would receive.
+ */
+import { describe, expect, it } from "vitest";
+import type { ApplyContext, HandlerQueue } from "../../../provision/engine";
+import type { OsFacts } from "../../../provision/facts";
+import { archiveOperation, parseArchiveFacts, planArchive, planRemoteFile, remoteFileOperation } from "../../../provision/ops/download";
+import { ATOMIC_WRITE_SCRIPT, FILE_FACTS_SCRIPT, fileOperation, parseFileFacts, planFile, sha256 } from "../../../provision/ops/file";
+import { APT_INSTALL_SCRIPT, MISSING_PACKAGES_SCRIPT, packagesOperation, planPackages } from "../../../provision/ops/packages";
+import { START_AND_WAIT_SCRIPT, parseServiceFacts, planService, serviceOperation, systemctlArgv } from "../../../provision/ops/service";
+import { LIST_TOPICS_SCRIPT, parseTopicsFacts, planTopics, topicsOperation } from "../../../provision/ops/topics";
+import { command } from "../../../provision/remote";
+import { FakeHost } from "./fake-host";
+
+export const AMAZON: OsFacts = { id: "amzn", idLike: ["fedora"], versionId: "2023", family: "amazon", packageManager: "dnf", arch: "x86_64", systemd: true, pendingHandlers: [] };
+export const DEBIAN: OsFacts = { id: "debian", idLike: [], versionId: "12", family: "debian", packageManager: "apt", arch: "x86_64", systemd: true, pendingHandlers: [] };
+
+function handlerQueue(queued: string[] = []): HandlerQueue & { ran: string[]; queued: Set<string> } {
+  const set = new Set(queued);
+  const ran: string[] = [];
+  return {
+    ran,
+    queued: set,
+    isQueued: (name) => set.has(name),
+    runNow: async (name) => (ran.push(name), set.delete(name), []),
+    satisfy: (name) => void set.delete(name),
+  };
+}
+
+const context = (os: OsFacts, handlers = handlerQueue()): ApplyContext => ({ os, handlers });
+const sh = (script: string, ...args: string[]) => command(["sh", "-c", script, "sh", ...args]);
+
+describe("packages", () => {
+  const packagesFor = (os: OsFacts) => (os.family === "amazon" ? ["java-17-amazon-corretto-headless", "tar", "gzip"] : ["openjdk-17-jre-headless", "tar", "gzip", "curl", "ca-certificates"]);
+  const op = packagesOperation("packages", ["packages"], packagesFor);
+
+  it.each([
+    {
+      os: AMAZON,
+      probe: "missing=java-17-amazon-corretto-headless\nmissing=tar\n",
+      gather: `env LC_ALL=C ${sh(MISSING_PACKAGES_SCRIPT.dnf, "java-17-amazon-corretto-headless", "tar", "gzip")}`,
+      install: "sudo -n env LC_ALL=C dnf -y install java-17-amazon-corretto-headless tar",
+    },
+    {
+      os: DEBIAN,
+      probe: "missing=openjdk-17-jre-headless\nmissing=curl\n",
+      gather: `env LC_ALL=C ${sh(MISSING_PACKAGES_SCRIPT.apt, "openjdk-17-jre-headless", "tar", "gzip", "curl", "ca-certificates")}`,
+      install: `sudo -n env LC_ALL=C DEBIAN_FRONTEND=noninteractive ${sh(APT_INSTALL_SCRIPT, "openjdk-17-jre-headless", "curl")}`,
+    },
+  ])("$os.packageManager: gathers in one command and installs only the missing ones in one command", async ({ os, probe, gather, install }) => {
+    const host = new FakeHost(() => ({ stdout: probe }));
+    const facts = await op.gather(host, { os, diff: false });
+    const changes = op.plan(facts);
+    expect(changes).toHaveLength(1);
+    await op.apply(host, changes, context(os));
+    expect(host.lines).toEqual([gather, install]);
+    expect(host.commands[1].options.timeoutMs).toBeGreaterThanOrEqual(600_000);
+  });
+
+  it("the Debian install refreshes the index only inside the install command", () => {
+    expect(APT_INSTALL_SCRIPT).toBe(`apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@"`);
+  });
+
+  it("plans nothing when nothing is missing", async () => {
+    const host = new FakeHost(() => ({ stdout: "" }));
+    expect(op.plan(await op.gather(host, { os: AMAZON, diff: false }))).toEqual([]);
+    expect(planPackages({ packageManager: "apt", missing: [] })).toEqual([]);
+    expect(host.commands).toHaveLength(1);
+  });
+});
+
+describe("file", () => {
+  const content = "# managed\nkey=value\n";
+  const spec = { path: "/etc/kafka-client/client.properties", content };
+  const present = { type: "file" as const, mode: 0o644, owner: "root", group: "root", sha256: sha256(content) };
+
+  it.each([
+    ["absent", { type: "absent" as const }, [{ kind: "write", summary: "create /etc/kafka-client/client.properties" }]],
+    ["content differs", { ...present, sha256: sha256("old") }, [{ kind: "write", summary: "update /etc/kafka-client/client.properties (content differs)" }]],
+    ["a symlink", { type: "symlink" as const }, [{ kind: "write", summary: "replace /etc/kafka-client/client.properties (a symlink, expected a regular file)" }]],
+    ["mode drifted", { ...present, mode: 0o600 }, [{ kind: "mode", mode: 0o644, summary: "chmod 0644 /etc/kafka-client/client.properties (was 0600)" }]],
+    ["owner drifted", { ...present, owner: "ec2-user" }, [{ kind: "owner", owner: "root:root", summary: "chown root:root /etc/kafka-client/client.properties (was ec2-user:root)" }]],
+    ["as desired", present, []],
+  ])("%s", (_label, facts, expected) => {
+    expect(planFile(facts, spec)).toEqual(expected);
+  });
+
+  it("parses the probe output, with content after the marker in diff mode", () => {
+    expect(parseFileFacts("type=absent\n")).toEqual({ type: "absent" });
+    expect(parseFileFacts(`type=file\nstat=640 root adm\nsha256=${"a".repeat(64)}\n--content--\nx=1\n--content--\n`)).toEqual({
+      type: "file",
+      mode: 0o640,
+      owner: "root",
+      group: "adm",
+      sha256: "a".repeat(64),
+      content: "x=1\n--content--\n",
+    });
+    expect(() => parseFileFacts("garbage")).toThrow(/unexpected file facts output/);
+  });
+
+  it("gathers with one sudo command and writes with one: temp file in the target dir, mode, owner, validate, rename", async () => {
+    const op = fileOperation("kafka-rest.service", ["rest-proxy"], { path: "/etc/systemd/system/kafka-rest.service", content, validate: ["systemd-analyze", "verify", "%s"] });
+    const host = new FakeHost(() => ({ stdout: "type=absent\n" }));
+    const changes = op.plan(await op.gather(host, { os: AMAZON, diff: false }));
+    await op.apply(host, changes, context(AMAZON));
+    expect(host.lines).toEqual([
+      `sudo -n env LC_ALL=C ${sh(FILE_FACTS_SCRIPT, "/etc/systemd/system/kafka-rest.service", "")}`,
+      `sudo -n env LC_ALL=C ${sh(ATOMIC_WRITE_SCRIPT, "/etc/systemd/system/kafka-rest.service", "0644", "root:root", "systemd-analyze", "verify", "%s")}`,
+    ]);
+    expect(host.commands[1].options.stdin).toBe(content);
+  });
+
+  it("fixes mode and owner drift without rewriting the content", async () => {
+    const op = fileOperation("f", [], spec);
+    const host = new FakeHost(() => ({ stdout: `type=file\nstat=600 ec2-user ec2-user\nsha256=${sha256(content)}\n` }));
+    const changes = op.plan(await op.gather(host, { os: AMAZON, diff: false }));
+    await op.apply(host, changes, context(AMAZON));
+    expect(host.lines.slice(1)).toEqual(["sudo -n env LC_ALL=C chmod 0644 /etc/kafka-client/client.properties", "sudo -n env LC_ALL=C chown root:root /etc/kafka-client/client.properties"]);
+  });
+
+  it("unprivileged files go over SFTP to a temp name beside the target, then rename", async () => {
+    const op = fileOperation("f", [], { path: "/home/ec2-user/notes.txt", content: "hi\n", owner: "ec2-user", group: "ec2-user", become: false });
+    const host = new FakeHost(() => ({ stdout: "type=absent\n" }));
+    await op.apply(host, op.plan(await op.gather(host, { os: AMAZON, diff: false })), context(AMAZON));
+    expect(host.commands[0].options.sudo).toBe(false);
+    expect([...host.files.keys()]).toEqual(["/home/ec2-user/notes.txt"]);
+    expect(host.files.get("/home/ec2-user/notes.txt")).toEqual({ data: "hi\n", mode: 0o644 });
+  });
+
+  it("diffs only content changes, with secrets masked", async () => {
+    const secretSpec = { path: "/etc/x.properties", content: 'sasl.jaas.config=Login required username="u" password="new";\nssl.key.password=hunter2\n' };
+    const op = fileOperation("f", [], secretSpec);
+    const facts = { type: "file" as const, mode: 0o644, owner: "root", group: "root", sha256: "0", content: 'sasl.jaas.config=Login required username="u" password="old";\n' };
+    const diff = op.diff!(facts, op.plan(facts))!;
+    expect(diff.split("\n").slice(0, 2)).toEqual(["--- /etc/x.properties\ton host", "+++ /etc/x.properties\tdesired"]);
+    // a changed secret shows as masked context: the diff never reveals old or new value
+    expect(diff).toContain(' sasl.jaas.config=Login required username="u" password="********";');
+    expect(diff).toContain("+ssl.key.password=********");
+    expect(diff).not.toMatch(/hunter2|"old"|"new"/);
+    expect(op.diff!(present, [{ kind: "mode", mode: 0o600, summary: "" }])).toBeUndefined();
+  });
+});
+
+describe("archive download", () => {
+  const spec = {
+    url: "https://archive.apache.org/dist/kafka/3.8.1/kafka_2.13-3.8.1.tgz",
+    sha256: "b".repeat(64),
+    versionedDir: "/opt/kafka_2.13-3.8.1",
+    topDir: "kafka_2.13-3.8.1",
+    link: "/opt/kafka",
+  };
+
+  it.each([
+    ["fresh host", "versioned=no\nlink=absent\n", ["install", "link"]],
+    ["installed and linked", "versioned=yes\nlink=symlink\ntarget=/opt/kafka_2.13-3.8.1\n", []],
+    ["installed, link points at the old version", "versioned=yes\nlink=symlink\ntarget=/opt/kafka_2.13-3.8.0\n", ["link"]],
+    ["new version, old one linked", "versioned=no\nlink=symlink\ntarget=/opt/kafka_2.13-3.8.0\n", ["install", "link"]],
+    ["link is a real directory", "versioned=yes\nlink=other\n", ["link"]],
+  ])("%s", (_label, probe, kinds) => {
+    expect(planArchive(parseArchiveFacts(probe), spec).map((c) => c.kind)).toEqual(kinds);
+  });
+
+  it("runs install then link, both through sudo, the download with a long timeout", async () => {
+    const op = archiveOperation("kafka cli", ["kafka"], spec);
+    const host = new FakeHost(() => ({ stdout: "versioned=no\nlink=absent\n" }));
+    await op.apply(host, op.plan(await op.gather(host, { os: AMAZON, diff: false })), context(AMAZON));
+    expect(host.commands.map((c) => [c.argv.slice(4), c.options.sudo ?? false])).toEqual([
+      [["/opt/kafka_2.13-3.8.1", "/opt/kafka"], false],
+      [[spec.url, spec.sha256, "/opt/kafka_2.13-3.8.1", "kafka_2.13-3.8.1"], true],
+      [["/opt/kafka_2.13-3.8.1", "/opt/kafka"], true],
+    ]);
+    expect(host.commands[1].options.timeoutMs).toBeGreaterThanOrEqual(1_800_000);
+  });
+
+  it("a single file is downloaded when absent or when its checksum differs from the configured one", () => {
+    const file = { url: "https://x/v2.3.6/aws-msk-iam-auth-2.3.6-all.jar", path: "/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar" };
+    expect(planRemoteFile({ exists: false }, file)).toHaveLength(1);
+    expect(planRemoteFile({ exists: true }, file)).toEqual([]);
+    expect(planRemoteFile({ exists: true, sha256: "c".repeat(64) }, { ...file, sha256: "c".repeat(64) })).toEqual([]);
+    expect(planRemoteFile({ exists: true, sha256: "d".repeat(64) }, { ...file, sha256: "c".repeat(64) })[0].summary).toMatch(/^replace .* \(sha256 d+, expected c+\)/);
+  });
+
+  it("hashes the jar on the host only when a checksum is configured", async () => {
+    const host = new FakeHost(() => ({ stdout: "exists=yes\n" }));
+    await remoteFileOperation("jar", [], { url: "u", path: "/opt/j.jar" }).gather(host, { os: AMAZON, diff: false });
+    await remoteFileOperation("jar", [], { url: "u", path: "/opt/j.jar", sha256: "e".repeat(64) }).gather(host, { os: AMAZON, diff: false });
+    expect(host.commands.map((c) => c.argv.at(-1))).toEqual(["", "sha"]);
+  });
+});
+
+describe("topics", () => {
+  const spec = {
+    kafkaTopicsBin: "/opt/kafka/bin/kafka-topics.sh",
+    bootstrapServers: "b-1.msk:9098,b-2.msk:9098",
+    commandConfig: "/etc/kafka-client/client.properties",
+    classpath: "/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar",
+    topics: ["0a1b.pin", "0a1b.geo", "0a1b.user"],
+    partitions: 1,
+  };
+  const op = topicsOperation("topics", ["topics"], spec);
+
+  it("lists as the login user with CLASSPATH set, and creates only the missing topics", async () => {
+    const host = new FakeHost((c) => (c.argv.includes("--list") ? { stdout: "__consumer_offsets\n0a1b.pin\n" } : {}));
+    const changes = op.plan(await op.gather(host, { os: AMAZON, diff: false }));
+    expect(changes.map((c) => c.topic)).toEqual(["0a1b.geo", "0a1b.user"]);
+    await op.apply(host, changes, context(AMAZON));
+    const env = "env LC_ALL=C CLASSPATH=/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar";
+    const cli = "/opt/kafka/bin/kafka-topics.sh --bootstrap-server b-1.msk:9098,b-2.msk:9098 --command-config /etc/kafka-client/client.properties";
+    expect(host.lines).toEqual([
+      `${env} ${sh(LIST_TOPICS_SCRIPT, ...`${cli} --list`.split(" "))}`,
+      `${env} ${cli} --create --topic 0a1b.geo --partitions 1`,
+      `${env} ${cli} --create --topic 0a1b.user --partitions 1`,
+    ]);
+    expect(host.commands.every((c) => !c.options.sudo)).toBe(true);
+  });
+
+  it("all topics are missing while the CLI is not installed (check mode on a fresh host)", () => {
+    const facts = parseTopicsFacts("#kafka-cli-missing\n");
+    expect(facts).toEqual({ cliInstalled: false, existing: [] });
+    expect(planTopics(facts, spec).map((c) => c.summary)).toEqual([
+      "create topic 0a1b.pin with 1 partition (the Kafka CLI is not installed yet)",
+      "create topic 0a1b.geo with 1 partition (the Kafka CLI is not installed yet)",
+      "create topic 0a1b.user with 1 partition (the Kafka CLI is not installed yet)",
+    ]);
+  });
+
+  it("treats a topic created meanwhile as done, and fails with the command and stderr otherwise", async () => {
+    const raced = new FakeHost(() => ({ code: 1, stderr: "Error while executing topic command : Topic '0a1b.geo' already exists." }));
+    expect(await op.apply(raced, [{ topic: "0a1b.geo", summary: "" }], context(AMAZON))).toEqual(["topic 0a1b.geo already existed"]);
+    const broken = new FakeHost(() => ({ code: 1, stderr: "refusing: sasl.mechanism missing" }));
+    await expect(op.apply(broken, [{ topic: "0a1b.geo", summary: "" }], context(AMAZON))).rejects.toThrow(
+      /^\[fake\] topics: command exited 1: env LC_ALL=C CLASSPATH=\S+ \/opt\/kafka\/bin\/kafka-topics.sh .* --create --topic 0a1b.geo --partitions 1: refusing: sasl.mechanism missing$/,
+    );
+  });
+});
+
+describe("service", () => {
+  const spec = { unit: "kafka-rest.service", readyUrl: "http://127.0.0.1:8082/", restartHandler: "restart kafka-rest", daemonReloadHandler: "daemon-reload" };
+  const op = serviceOperation("kafka-rest running", ["rest-proxy"], spec);
+
+  it.each([
+    ["enabled=enabled\nactive=active\n", []],
+    ["enabled=disabled\nactive=active\n", ["enable"]],
+    ["enabled=enabled\nactive=failed\n", ["start"]],
+    ["enabled=\nactive=inactive\n", ["enable", "start"]],
+  ])("%j → %j", (probe, kinds) => {
+    expect(planService(parseServiceFacts(probe), spec).map((c) => c.kind)).toEqual(kinds);
+  });
+
+  it.each([
+    [["enable", "start"], ["systemctl", "enable", "--now", "kafka-rest.service"]],
+    [["enable"], ["systemctl", "enable", "kafka-rest.service"]],
+    [["start"], ["systemctl", "start", "kafka-rest.service"]],
+  ] as const)("%j runs %j", (kinds, argv) => {
+    expect(systemctlArgv(kinds.map((kind) => ({ kind, summary: "" })), "kafka-rest.service")).toEqual(argv);
+  });
+
+  it("reloads units first when queued, starts and waits for HTTP, and the start satisfies a queued restart", async () => {
+    const host = new FakeHost((c) => (c.argv[2] === START_AND_WAIT_SCRIPT ? { stdout: "ready_after_ms=1500\n" } : { stdout: "enabled=\nactive=inactive\n" }));
+    const handlers = handlerQueue(["daemon-reload", "restart kafka-rest"]);
+    const changes = op.plan(await op.gather(host, { os: DEBIAN, diff: false }));
+    const notes = await op.apply(host, changes, context(DEBIAN, handlers));
+    expect(handlers.ran).toEqual(["daemon-reload"]);
+    expect(handlers.queued.size).toBe(0);
+    expect(host.lines[1]).toBe(`sudo -n env LC_ALL=C ${sh(START_AND_WAIT_SCRIPT, "http://127.0.0.1:8082/", "120", "kafka-rest.service", "systemctl", "enable", "--now", "kafka-rest.service")}`);
+    expect(notes).toEqual(["ran daemon-reload first", "http://127.0.0.1:8082/ answered after 1500 ms"]);
+  });
+
+  it("only enabling leaves a queued restart queued", async () => {
+    const host = new FakeHost();
+    const handlers = handlerQueue(["restart kafka-rest"]);
+    await op.apply(host, [{ kind: "enable", summary: "" }], context(DEBIAN, handlers));
+    expect(host.lines).toEqual(["sudo -n env LC_ALL=C systemctl enable kafka-rest.service"]);
+    expect(handlers.queued.has("restart kafka-rest")).toBe(true);
+  });
+
+  it("refuses hosts without systemd before running anything", async () => {
+    const host = new FakeHost();
+    await expect(op.gather(host, { os: { ...DEBIAN, systemd: false }, diff: false })).rejects.toThrow(/systemd is not running on this host/);
+    expect(host.commands).toHaveLength(0);
+  });
+});
