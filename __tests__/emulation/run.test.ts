@@ -1,0 +1,147 @@
+/** `emulate run` end to end: real MariaDB seeded by seed-db, the real CLI, a Kafka REST v2 double that enforces the contract. */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { EmulationSummary } from "../../emulation/emulator";
+import { eventOrder } from "../../emulation/flow";
+import { generateEvent } from "../../emulation/rows";
+import { startMariaDb, type MariaDb } from "../support/mariadb";
+import { startKafkaRestDouble, type KafkaRestDouble, type KafkaRestDoubleOptions } from "./kafka-rest-double";
+import { lines, runCli } from "./cli-harness";
+
+const ROWS = 3000;
+const SEED = 100;
+const TOPICS = ["abc.pin", "abc.geo", "abc.user"] as const;
+
+let db: MariaDb;
+let creds: string;
+let rest: KafkaRestDouble | undefined;
+
+beforeAll(async () => {
+  db = await startMariaDb();
+  creds = db.writeCreds("db_creds.yaml", await db.createUser("emu", "s3cret", "pinterest_data"));
+  const seeded = await runCli(["seed-db", "--rows", String(ROWS), "--seed", String(SEED), "--creds", creds]);
+  expect(seeded.code, seeded.stderr).toBe(0);
+});
+
+afterEach(async () => {
+  await rest?.close();
+  rest = undefined;
+});
+
+afterAll(async () => {
+  await db?.stop();
+});
+
+async function startRest(options: Partial<KafkaRestDoubleOptions> = {}): Promise<{ rest: KafkaRestDouble; outputs: string }> {
+  rest = await startKafkaRestDouble({ topics: TOPICS, ...options });
+  const outputs = join(db.dir, `outputs-${rest.port}.json`);
+  writeFileSync(outputs, JSON.stringify({ pipeline: { invoke_url: rest.url, user_id: "abc", topics: [...TOPICS] } }));
+  return { rest, outputs };
+}
+
+/** The first `count` event ids the emulator posts with `seed` (ids 0..ROWS-1 exist in every table). */
+function expectedIds(count: number, seed: number): number[] {
+  const order = eventOrder(Array.from({ length: ROWS }, (_, i) => i), seed);
+  return Array.from({ length: count }, () => order.next().value as number);
+}
+
+const keyOf = (topic: string, value: Record<string, unknown>) => Number(topic.endsWith(".pin") ? value.index : value.ind);
+
+describe("emulate run", () => {
+  it("N events become exactly N pin, N geo and N user records with matching ids and JSON types", async () => {
+    const { rest, outputs } = await startRest();
+    const result = await runCli(["run", "--outputs", outputs, "--creds", creds, "--count", "500", "--batch", "64", "--concurrency", "4", "--seed", "9", "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(lines(result.stdout).at(-1) as string) as EmulationSummary;
+    expect(summary).toMatchObject({ events: 500, sent: 1500, acknowledged: 1500, failed: 0, retried: 0 });
+    expect(rest.requests.rejected).toBe(0);
+    const ids = expectedIds(500, 9);
+    for (const topic of TOPICS) {
+      const received = rest.records.filter((record) => record.topic === topic);
+      expect(received).toHaveLength(500);
+      expect(received.map((record) => keyOf(topic, record.value)).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+    }
+    for (const { topic, value } of rest.records) {
+      const event = generateEvent(SEED, keyOf(topic, value));
+      // the posted value is the database row, unchanged: numbers stay numbers, datetimes are YYYY-MM-DD HH:MM:SS
+      if (topic === "abc.pin") {
+        expect(value).toEqual(event.pin);
+        expect(typeof value.index).toBe("number");
+        expect(typeof value.follower_count).toBe("string");
+        expect(typeof value.downloaded).toBe("number");
+      } else if (topic === "abc.geo") {
+        expect(value).toEqual(event.geo);
+        expect(value.timestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+        expect(typeof value.latitude).toBe("number");
+      } else {
+        expect(value).toEqual(event.user);
+        expect(value.date_joined).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+        expect(typeof value.age).toBe("number");
+      }
+    }
+  });
+
+  it("under 30 % injected faults every record is acknowledged or dead-lettered, none lost", async () => {
+    const { rest, outputs } = await startRest({ faults: { requestFaultRate: 0.3, recordErrorRate: 0.05, slowMs: 400 }, seed: 3 });
+    const deadLetter = join(db.dir, "faults-dead.ndjson");
+    const count = 2000;
+    const result = await runCli(["run", "--outputs", outputs, "--creds", creds, "--count", String(count), "--batch", "25", "--concurrency", "8", "--timeout-ms", "250", "--max-retries", "3", "--seed", "5", "--dead-letter", deadLetter, "--json"]);
+    const summary = JSON.parse(lines(result.stdout).at(-1) as string) as EmulationSummary;
+    const faults = Object.values(rest.requests.faults).reduce((a, b) => a + b, 0);
+    expect(faults / rest.requests.total).toBeGreaterThan(0.2);
+    expect(Object.values(rest.requests.faults).every((n) => n > 0)).toBe(true);
+    expect(rest.requests.rejected).toBe(0);
+
+    const written = new Map<string, number>();
+    for (const { topic, value } of rest.records) written.set(`${topic}#${keyOf(topic, value)}`, (written.get(`${topic}#${keyOf(topic, value)}`) ?? 0) + 1);
+    const deadLines = summary.failed > 0 ? lines(readFileSync(deadLetter, "utf8")).map((line) => JSON.parse(line) as { topic: string; event: number; reason: string; attempts: number; value: Record<string, unknown> }) : [];
+    expect(deadLines).toHaveLength(summary.failed);
+    for (const dead of deadLines) {
+      expect(dead.attempts).toBe(4);
+      expect(dead.reason).not.toBe("");
+      expect(keyOf(dead.topic, dead.value)).toBe(dead.event);
+    }
+    const expected = new Set(expectedIds(count, 5).flatMap((id) => TOPICS.map((topic) => `${topic}#${id}`)));
+    const delivered = new Set([...written.keys(), ...deadLines.map((dead) => `${dead.topic}#${dead.event}`)]);
+    const lost = [...expected].filter((key) => !delivered.has(key));
+    const unexpected = [...delivered].filter((key) => !expected.has(key));
+    expect(lost).toEqual([]);
+    expect(unexpected).toEqual([]);
+    expect(summary.acknowledged + summary.failed).toBe(3 * count);
+    expect(result.code).toBe(summary.failed > 0 ? 1 : 0);
+    // at-least-once: lost answers and timeouts duplicate records, and the client counted every one as suspect
+    const duplicates = [...written.values()].reduce((sum, n) => sum + n - 1, 0);
+    expect(duplicates).toBeGreaterThan(0);
+    expect(duplicates).toBeLessThanOrEqual(summary.duplicatesSuspected);
+    console.log(`faults: ${JSON.stringify(rest.requests)}; acknowledged ${summary.acknowledged}, dead-lettered ${summary.failed}, retried ${summary.retried}, duplicates at the server ${duplicates} (suspected ${summary.duplicatesSuspected})`);
+  });
+
+  it("--rate holds within 5 % over 10 s, measured at the server", { timeout: 40_000 }, async () => {
+    const { rest, outputs } = await startRest();
+    const rate = 150;
+    const result = await runCli(["run", "--outputs", outputs, "--creds", creds, "--rate", String(rate), "--duration", "10", "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    const arrivals = rest.records.filter((record) => record.topic === "abc.pin").map((record) => record.at);
+    const seconds = ((arrivals.at(-1) as number) - (arrivals[0] as number)) / 1000;
+    // events after the first chunk, over the time from the first to the last arrival
+    const firstChunk = arrivals.filter((at) => at === arrivals[0]).length;
+    const measured = (arrivals.length - firstChunk) / seconds;
+    console.log(`rate: asked ${rate} events/s, measured ${measured.toFixed(1)} events/s over ${seconds.toFixed(2)} s (${arrivals.length} events)`);
+    expect(seconds).toBeGreaterThan(9);
+    expect(Math.abs(measured - rate) / rate).toBeLessThan(0.05);
+    expect(Math.abs(arrivals.length - rate * 10) / (rate * 10)).toBeLessThan(0.05);
+  });
+
+  it("--dry-run prints the requests and sends nothing", async () => {
+    const { rest, outputs } = await startRest();
+    const result = await runCli(["run", "--outputs", outputs, "--creds", creds, "--dry-run", "--batch", "2", "--seed", "9"]);
+    expect(result.code, result.stderr).toBe(0);
+    const [first, second] = expectedIds(2, 9);
+    expect(result.stdout).toContain(`POST ${rest.url}/topics/abc.pin\nContent-Type: application/vnd.kafka.json.v2+json\nAccept: application/vnd.kafka.v2+json\n`);
+    expect(result.stdout).toContain(`POST ${rest.url}/topics/abc.user\n`);
+    const geoBody = lines(result.stdout).find((line) => line.startsWith('{"records":[{"value":{"ind"') && line.includes('"timestamp"')) as string;
+    expect(JSON.parse(geoBody)).toEqual({ records: [{ value: generateEvent(SEED, first as number).geo }, { value: generateEvent(SEED, second as number).geo }] });
+    expect(rest.requests.total).toBe(0);
+  });
+});
