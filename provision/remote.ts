@@ -70,6 +70,14 @@ export interface Host {
   close(): Promise<void>;
 }
 
+/** The command line for messages: one line, each multi-line script shortened to its first line. */
+export function describeCommand(argv: readonly string[], options: ExecOptions = {}): string {
+  return renderCommand(
+    argv.map((arg) => (arg.includes("\n") ? `${arg.split("\n")[0]} ...` : arg)),
+    options,
+  );
+}
+
 /** A remote command that failed: carries the operation, the command, the exit code and stderr. */
 export class RemoteCommandError extends Error {
   constructor(
@@ -110,7 +118,7 @@ export async function run(host: Host, operation: string, argv: readonly string[]
   const result = await host.exec(argv, options);
   if (result.code !== 0) {
     if (options.sudo && isSudoRefusal(result.stderr)) throw new SudoError(host.name, host.user, result.stderr.split("\n")[0]);
-    throw new RemoteCommandError(host.name, operation, renderCommand(argv, { ...options, stdin: undefined }), result.code, result.stderr, result.stdout);
+    throw new RemoteCommandError(host.name, operation, describeCommand(argv, options), result.code, result.stderr, result.stdout);
   }
   return result.stdout;
 }

@@ -8,7 +8,7 @@ import { Socket } from "node:net";
 import { dirname } from "node:path";
 import { Client, type ClientChannel, type SFTPWrapper } from "ssh2";
 import { HostKeyError, hostKeyErrorMessage, knownHostsLine, knownHostsName, parseKnownHosts, preferredHostKeyAlgorithms, verifyHostKey } from "./known-hosts";
-import { DEFAULT_EXEC_TIMEOUT_MS, type ExecOptions, type ExecResult, type Host, RemoteCommandError, renderCommand } from "./remote";
+import { DEFAULT_EXEC_TIMEOUT_MS, type ExecOptions, type ExecResult, type Host, RemoteCommandError, describeCommand, renderCommand } from "./remote";
 
 export interface SshTarget {
   readonly host: string;
@@ -139,14 +139,14 @@ export class SshHost implements Host {
     this.requests++;
     return new Promise((resolve, reject) => {
       this.client.exec(line, (err, stream: ClientChannel) => {
-        if (err) return reject(new RemoteCommandError(this.name, "exec", line, -1, err.message));
+        if (err) return reject(new RemoteCommandError(this.name, "exec", describeCommand(argv, options), -1, err.message));
         const stdout: Buffer[] = [];
         const stderr: Buffer[] = [];
         let code = -1;
         const timer = setTimeout(() => {
           stream.signal("KILL");
           stream.close();
-          reject(new RemoteCommandError(this.name, "exec", line, -1, `timed out after ${timeoutMs / 1000} s`));
+          reject(new RemoteCommandError(this.name, "exec", describeCommand(argv, options), -1, `timed out after ${timeoutMs / 1000} s`));
         }, timeoutMs);
         stream.on("data", (chunk: Buffer) => stdout.push(chunk));
         stream.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));

@@ -9,7 +9,7 @@
  * Notifies: nothing.
  */
 import type { Change, Operation } from "../engine";
-import { type ExecOptions, RemoteCommandError, renderCommand, run, shScript } from "../remote";
+import { type ExecOptions, RemoteCommandError, describeCommand, run, shScript } from "../remote";
 
 export interface TopicsSpec {
   readonly kafkaTopicsBin: string;
@@ -77,7 +77,7 @@ export function topicsOperation(name: string, tags: readonly string[], spec: Top
           notes.push(`topic ${change.topic} already existed`);
           continue;
         }
-        if (result.code !== 0) throw new RemoteCommandError(host.name, name, renderCommand(argv, options), result.code, result.stderr, result.stdout);
+        if (result.code !== 0) throw new RemoteCommandError(host.name, name, describeCommand(argv, options), result.code, result.stderr, result.stdout);
       }
       return notes;
     },
