@@ -16,6 +16,8 @@ import { OutputsError, STACK_ID } from "./lib/outputs";
 import { PipelineStack } from "./constructs/pipeline-stack";
 import { summarizeStack } from "./scripts/lib/stack-summary";
 
+const USAGE = "usage: tsx main.ts [--config FILE] [--summary]";
+
 function main(): void {
   // the CLI's version check is a network call that fails offline on every command
   process.env.CHECKPOINT_DISABLE ??= "1";
@@ -24,7 +26,7 @@ function main(): void {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write("usage: tsx main.ts [--config FILE] [--summary]\n  --config FILE  the pipeline config (default: $PIPELINE_CONFIG or pipeline.yaml)\n  --summary      print the resources, outputs and output path after synth\n");
+    process.stdout.write(`${USAGE}\n  --config FILE  the pipeline config (default: $PIPELINE_CONFIG or pipeline.yaml)\n  --summary      print the resources, outputs and output path after synth\n`);
     return;
   }
   const configPath = values.config ?? process.env.PIPELINE_CONFIG ?? DEFAULT_CONFIG_FILE;
@@ -42,16 +44,24 @@ function main(): void {
 try {
   main();
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof OutputsError || isUsageOrValidationError(err)) {
+  if (isUsageError(err)) {
+    process.stderr.write(`${err.message} (${USAGE})\n`);
+    process.exit(1);
+  }
+  if (err instanceof ConfigError || err instanceof OutputsError || isPolicyError(err)) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(1);
   }
   throw err;
 }
 
-/** parseArgs' unknown-option errors and cdktf's "Validation failed" (the policy rules) are input problems, not crashes. */
-function isUsageOrValidationError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as NodeJS.ErrnoException).code;
-  return (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) || err.message.startsWith("Validation failed");
+/** parseArgs' unknown-option and missing-value errors. */
+function isUsageError(err: unknown): err is Error {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return err instanceof Error && typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}
+
+/** cdktf's "Validation failed ..." carrying the policy rules' findings: an input problem, not a crash. */
+function isPolicyError(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith("Validation failed");
 }

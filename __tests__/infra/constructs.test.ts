@@ -1,0 +1,91 @@
+/** Construct rules and the pure default builders, each alone. */
+import { afterAll, describe, expect, it } from "vitest";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { TerraformStack, Testing } from "../../lib/cdktf";
+import { KafkaCluster, kafkaClusterProblems, mskServerProperties } from "../../constructs/kafka-cluster";
+import { networkDefaults } from "../../constructs/network";
+import { missingPluginMessage, s3SinkPluginUrl } from "../../constructs/s3-sink-connector";
+import { restProxyUri } from "../../constructs/ingest-api";
+import { encryptedRootVolume, secureMetadataOptions } from "../../constructs/kafka-client-host";
+import { policySuppressions } from "../../constructs/pipeline-stack";
+import { scratchDir } from "./helpers";
+
+const scratch = scratchDir("infra-constructs-");
+afterAll(scratch.cleanup);
+
+/** A cluster in a bare stack with `subnetCount` subnets. */
+function cluster(subnetCount: number, props: { brokerCount?: number; defaultReplicationFactor?: number } = {}): string {
+  const stack = new TerraformStack(Testing.app({ outdir: scratch.dir }), "test");
+  const subnets = Array.from({ length: subnetCount }, (_, i) => new Subnet(stack, `subnet-${i}`, { vpcId: "vpc-1", cidrBlock: `10.0.${i}.0/24` }));
+  const securityGroup = new SecurityGroup(stack, "sg", { vpcId: "vpc-1" });
+  new KafkaCluster(stack, "kafka", { namePrefix: "u1", kafkaVersion: "3.8.x", subnets, securityGroup, ...props });
+  return Testing.synth(stack);
+}
+
+describe("KafkaCluster", () => {
+  it("defaults to one broker per subnet", () => {
+    expect(JSON.parse(cluster(3)).resource.aws_msk_cluster.kafka_cluster_4FCB1297.number_of_broker_nodes).toBe(3);
+  });
+
+  it("fails when the broker count is not a multiple of the subnets", () => {
+    expect(() => cluster(2, { brokerCount: 3 })).toThrow("KafkaCluster: brokerCount 3 is not a multiple of the 2 subnets (MSK spreads brokers evenly; use 2, 4, ...)");
+  });
+
+  it("fails with one subnet", () => {
+    expect(() => cluster(1)).toThrow("KafkaCluster: got 1 subnets, expected 2 or 3 (MSK places brokers in 2 or 3 availability zones)");
+  });
+
+  it("fails when the replication factor exceeds the brokers", () => {
+    expect(() => cluster(2, { brokerCount: 2, defaultReplicationFactor: 3 })).toThrow("KafkaCluster: defaultReplicationFactor 3 exceeds brokerCount 2 (a topic cannot have more replicas than brokers)");
+  });
+
+  it("reports every problem at once", () => {
+    expect(kafkaClusterProblems({ subnets: [{} as Subnet], brokerCount: 1, defaultReplicationFactor: 2 })).toHaveLength(2);
+  });
+});
+
+describe("secure defaults", () => {
+  it("sizes replication to the brokers: min(3, brokers), min.insync one below, at most 2", () => {
+    expect(mskServerProperties({ brokerCount: 2 })).toContain("default.replication.factor=2\nmin.insync.replicas=1");
+    expect(mskServerProperties({ brokerCount: 3 })).toContain("default.replication.factor=3\nmin.insync.replicas=2");
+    expect(mskServerProperties({ brokerCount: 6 })).toContain("default.replication.factor=3\nmin.insync.replicas=2");
+    expect(mskServerProperties({ brokerCount: 6, defaultReplicationFactor: 1 })).toContain("default.replication.factor=1\nmin.insync.replicas=1");
+    expect(mskServerProperties({ brokerCount: 2 })).toMatch(/^auto\.create\.topics\.enable=false$/m);
+  });
+
+  it("requires IMDSv2 and encrypts the root volume", () => {
+    expect(secureMetadataOptions().httpTokens).toBe("required");
+    expect(encryptedRootVolume(30)).toEqual({ deviceName: "/dev/xvda", ebs: { volumeSize: 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } });
+  });
+
+  it("uses the documented address plan when none is given", () => {
+    expect(networkDefaults({ namePrefix: "u", region: "us-east-1", availabilityZones: ["us-east-1a"], sshAllowedCidrs: ["1.2.3.4/32"] })).toEqual({
+      vpcCidr: "10.20.0.0/16",
+      publicSubnetCidr: "10.20.0.0/24",
+      privateSubnetCidrs: ["10.20.10.0/24", "10.20.11.0/24", "10.20.12.0/24"],
+      restProxyAllowedCidrs: ["0.0.0.0/0"],
+    });
+  });
+
+  it("suppresses the SSH rule only when the config acknowledges SSH from anywhere", () => {
+    expect(policySuppressions({ clientHost: { allowSshFromAnywhere: false } } as never)).toEqual([]);
+    expect(policySuppressions({ clientHost: { allowSshFromAnywhere: true } } as never)).toEqual([{ ruleId: "ec2-no-ssh-from-anywhere", reason: "clientHost.allowSshFromAnywhere is true in the config" }]);
+  });
+});
+
+describe("seed URLs and messages", () => {
+  it("builds the Confluent Hub download URL of a plugin version", () => {
+    expect(s3SinkPluginUrl("10.5.13")).toBe("https://d1i4a15mxbxib1.cloudfront.net/api/plugins/confluentinc/kafka-connect-s3/versions/10.5.13/confluentinc-kafka-connect-s3-10.5.13.zip");
+  });
+
+  it("tells how to fetch a missing plugin zip", () => {
+    expect(missingPluginMessage("/x/a.zip", "10.6.0")).toBe(
+      "the S3 sink plugin zip /x/a.zip does not exist: download it with  curl -fL --create-dirs -o /x/a.zip https://d1i4a15mxbxib1.cloudfront.net/api/plugins/confluentinc/kafka-connect-s3/versions/10.6.0/confluentinc-kafka-connect-s3-10.6.0.zip  (or set connector.pluginZipPath in the config), then run synth, plan or deploy again",
+    );
+  });
+
+  it("targets the REST proxy over plain http on 8082 with the {proxy} path", () => {
+    expect(restProxyUri("ec2-1-2-3-4.compute-1.amazonaws.com")).toBe("http://ec2-1-2-3-4.compute-1.amazonaws.com:8082/{proxy}");
+  });
+});

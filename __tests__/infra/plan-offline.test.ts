@@ -1,0 +1,83 @@
+/**
+ * The synthesized stack through the real Terraform CLI and the real aws 5.100.0 provider (offline
+ * mirror): validate and plan must create exactly the synthesized resources, and a missing plugin
+ * zip must stop the plan with the download hint.
+ */
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { App } from "../../lib/cdktf";
+import type { PipelineConfig } from "../../lib/config";
+import { STACK_ID } from "../../lib/outputs";
+import { PipelineStack } from "../../constructs/pipeline-stack";
+import { s3SinkPluginUrl } from "../../constructs/s3-sink-connector";
+import { OfflinePlanError, planStackOffline } from "../../scripts/lib/offline-plan";
+import { managedResourceCount } from "../../scripts/lib/stack-summary";
+import { exampleConfig, scratchDir, writeDummyZip } from "./helpers";
+
+const PLAN_TIMEOUT = 180_000;
+const scratch = scratchDir("infra-plan-");
+afterAll(scratch.cleanup);
+
+/** Synthesizes the stack for `config` into its own folder and returns the stack directory. */
+function synthesize(config: PipelineConfig, name: string): string {
+  const app = new App({ outdir: join(scratch.dir, name) });
+  new PipelineStack(app, STACK_ID, config);
+  app.synth();
+  return join(scratch.dir, name, "stacks", STACK_ID);
+}
+
+const collapse = (text: string) => text.replace(/\s+/g, " ");
+
+describe("terraform plan, offline", () => {
+  let stackDir: string;
+  let resources: number;
+
+  beforeAll(() => {
+    const zip = join(scratch.dir, "confluentinc-kafka-connect-s3-10.6.0.zip");
+    writeDummyZip(zip);
+    stackDir = synthesize(exampleConfig((doc) => (doc.connector.pluginZipPath = zip)), "with-zip");
+    resources = managedResourceCount(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")));
+  });
+
+  it(
+    "validates and plans exactly the synthesized resources, on a copy without the backend",
+    () => {
+      const plan = planStackOffline(stackDir, { env: process.env, keepWorkDir: true });
+      try {
+        expect(resources).toBeGreaterThan(50);
+        expect(plan.summary).toBe(`Plan: ${resources} to add, 0 to change, 0 to destroy.`);
+        const planned = JSON.parse(readFileSync(join(plan.workDir, "cdk.tf.json"), "utf8"));
+        expect(planned.terraform.backend).toBeUndefined();
+        expect(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")).terraform.backend).toBeDefined();
+        expect(existsSync(join(plan.workDir, "provider_override.tf.json"))).toBe(true);
+        expect(existsSync(join(stackDir, "provider_override.tf.json"))).toBe(false);
+        // the asset travelled with the copy: the precondition found the zip
+        expect(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")).toMatch(/"source": "\$\{local\.s3-sink_plugin-zip-path_[0-9A-F]+\}"/);
+      } finally {
+        rmSync(plan.workDir, { recursive: true, force: true });
+      }
+    },
+    PLAN_TIMEOUT,
+  );
+
+  it(
+    "fails the plan with the download command when the plugin zip is missing",
+    () => {
+      const missing = join(scratch.dir, "nowhere", "confluentinc-kafka-connect-s3-10.6.0.zip");
+      const dir = synthesize(exampleConfig((doc) => (doc.connector.pluginZipPath = missing)), "without-zip");
+      let error: unknown;
+      try {
+        planStackOffline(dir, { env: process.env });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(OfflinePlanError);
+      const message = collapse((error as Error).message);
+      expect(message).toContain("terraform plan failed");
+      expect(message).toContain("Resource precondition failed");
+      expect(message).toContain(`the S3 sink plugin zip ${missing} does not exist: download it with curl -fL --create-dirs -o ${missing} ${s3SinkPluginUrl("10.6.0")}`);
+    },
+    PLAN_TIMEOUT,
+  );
+});
