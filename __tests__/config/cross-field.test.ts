@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { MINIMAL, parse, problemsOf, withSettings } from "./support";
+
+const THREE_ZONES = { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], "msk.brokerCount": 3 };
+
+describe("config cross-field rules", () => {
+  it("fails when a zone is not in the region", () => {
+    expect(problemsOf(withSettings({ availabilityZones: ["us-east-1a", "us-west-2b"] }))).toEqual([
+      'availabilityZones.1: got "us-west-2b", expected a zone of region us-east-1 like us-east-1a (list zones of the configured region)',
+    ]);
+  });
+
+  it("fails when a zone is a longer region's name", () => {
+    expect(problemsOf(withSettings({ availabilityZones: ["us-east-1a", "us-east-10a"] }))).toEqual([
+      'availabilityZones.1: got "us-east-10a", expected a zone of region us-east-1 like us-east-1a (list zones of the configured region)',
+    ]);
+  });
+
+  it("fails when a zone is listed twice", () => {
+    expect(problemsOf(withSettings({ availabilityZones: ["us-east-1a", "us-east-1a"] }))).toEqual([
+      'availabilityZones: got ["us-east-1a","us-east-1a"], expected distinct zones (remove the duplicate)',
+    ]);
+  });
+
+  it("fails when there are fewer private subnets than zones", () => {
+    expect(problemsOf(withSettings({ ...THREE_ZONES, "network.privateSubnetCidrs": ["10.20.10.0/24", "10.20.11.0/24"] }))).toEqual([
+      "network.privateSubnetCidrs: got 2 blocks, expected one per availability zone (3) (add a block for each zone)",
+    ]);
+  });
+
+  it("fails when a subnet lies outside the VPC", () => {
+    expect(problemsOf(withSettings({ "network.publicSubnetCidr": "10.30.0.0/24", "network.privateSubnetCidrs": ["10.20.10.0/24", "192.168.1.0/24"] }))).toEqual([
+      'network.publicSubnetCidr: got "10.30.0.0/24", expected a block inside network.vpcCidr 10.20.0.0/16 (pick a block within the VPC)',
+      'network.privateSubnetCidrs.1: got "192.168.1.0/24", expected a block inside network.vpcCidr 10.20.0.0/16 (pick a block within the VPC)',
+    ]);
+  });
+
+  it("fails when a subnet is larger than the VPC around it", () => {
+    expect(problemsOf(withSettings({ "network.vpcCidr": "10.20.0.0/24", "network.publicSubnetCidr": "10.20.0.0/16", "network.privateSubnetCidrs": ["10.20.0.0/26", "10.20.0.64/26"] }))).toEqual([
+      'network.publicSubnetCidr: got "10.20.0.0/16", expected a block inside network.vpcCidr 10.20.0.0/24 (pick a block within the VPC)',
+      'network.privateSubnetCidrs.0: got "10.20.0.0/26", expected a block that does not overlap network.publicSubnetCidr 10.20.0.0/16 (subnets must be disjoint)',
+      'network.privateSubnetCidrs.1: got "10.20.0.64/26", expected a block that does not overlap network.publicSubnetCidr 10.20.0.0/16 (subnets must be disjoint)',
+    ]);
+  });
+
+  it("fails when subnets overlap", () => {
+    expect(problemsOf(withSettings({ "network.privateSubnetCidrs": ["10.20.0.128/25", "10.20.10.0/24"] }))).toEqual([
+      'network.privateSubnetCidrs.0: got "10.20.0.128/25", expected a block that does not overlap network.publicSubnetCidr 10.20.0.0/24 (subnets must be disjoint)',
+    ]);
+  });
+
+  it("fails when two private subnets are the same block", () => {
+    expect(problemsOf(withSettings({ "network.privateSubnetCidrs": ["10.20.10.0/24", "10.20.10.0/24"] }))).toEqual([
+      'network.privateSubnetCidrs.1: got "10.20.10.0/24", expected a block that does not overlap network.privateSubnetCidrs.0 10.20.10.0/24 (subnets must be disjoint)',
+    ]);
+  });
+
+  it("passes with extra private subnets beyond the zone count, which the stack does not use", () => {
+    expect(parse(withSettings({ "network.privateSubnetCidrs": ["10.20.10.0/24", "10.20.11.0/24", "10.20.12.0/24"] })).network.privateSubnetCidrs).toHaveLength(3);
+  });
+
+  it("fails when SSH is open to 0.0.0.0/0 without acknowledgement", () => {
+    expect(problemsOf(withSettings({ "clientHost.sshAllowedCidrs": ["203.0.113.10/32", "0.0.0.0/0"] }))).toEqual([
+      'clientHost.sshAllowedCidrs.1: got "0.0.0.0/0", expected a narrower block than the whole internet (use your address as x.x.x.x/32, or set clientHost.allowSshFromAnywhere: true to accept the risk)',
+    ]);
+  });
+
+  it("passes SSH from 0.0.0.0/0 when allowSshFromAnywhere acknowledges it", () => {
+    const config = parse(withSettings({ "clientHost.sshAllowedCidrs": ["0.0.0.0/0"], "clientHost.allowSshFromAnywhere": true }));
+    expect(config.clientHost.sshAllowedCidrs).toEqual(["0.0.0.0/0"]);
+    expect(config.clientHost.allowSshFromAnywhere).toBe(true);
+  });
+
+  it("fails when the broker count is not a multiple of the zone count (the default 2 with 3 zones)", () => {
+    expect(problemsOf(withSettings({ availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] }))).toEqual([
+      "msk.brokerCount: got 2, expected a multiple of the 3 availability zones (MSK spreads brokers evenly; use 3, 6, ...)",
+    ]);
+  });
+
+  it("passes six brokers over three zones", () => {
+    expect(parse(withSettings({ ...THREE_ZONES, "msk.brokerCount": 6 })).msk.brokerCount).toBe(6);
+  });
+
+  it("fails when the replication factor exceeds the broker count", () => {
+    expect(problemsOf(withSettings({ "msk.defaultReplicationFactor": 3 }))).toEqual([
+      "msk.defaultReplicationFactor: got 3, expected at most msk.brokerCount 2 (a topic cannot have more replicas than brokers)",
+    ]);
+  });
+
+  it("fails when the Kafka CLI version does not match the cluster", () => {
+    expect(problemsOf(withSettings({ "msk.kafkaVersion": "3.9.x", "software.kafkaCliVersion": "3.8.1" }))).toEqual([
+      'software.kafkaCliVersion: got "3.8.1", expected a 3.9.z release to match msk.kafkaVersion 3.9.x (the CLI must match the cluster; remove it to use 3.9.1)',
+    ]);
+  });
+
+  it("passes a CLI patch release of the cluster's line and derives one when unset", () => {
+    expect(parse(withSettings({ "software.kafkaCliVersion": "3.8.0" })).software.kafkaCliVersion).toBe("3.8.0");
+    expect(parse(withSettings({ "msk.kafkaVersion": "3.9.x" })).software.kafkaCliVersion).toBe("3.9.1");
+  });
+
+  it("fails when the burst limit is below a tenth of the rate limit", () => {
+    expect(problemsOf(withSettings({ "api.throttlingRateLimit": 5000, "api.throttlingBurstLimit": 499 }))).toEqual([
+      "api.throttlingBurstLimit: got 499, expected at least a tenth of api.throttlingRateLimit 5000 (a tiny bucket throttles every batch)",
+    ]);
+  });
+
+  it("passes a burst limit of exactly a tenth of the rate limit", () => {
+    expect(parse(withSettings({ "api.throttlingRateLimit": 5000, "api.throttlingBurstLimit": 500 })).api.throttlingBurstLimit).toBe(500);
+  });
+
+  it("reports cross-field problems of valid sections next to schema problems of others", () => {
+    expect(problemsOf({ ...withSettings({ "msk.defaultReplicationFactor": 5 }), userId: "X" })).toEqual([
+      'userId: got "X", expected a lowercase id of 3-32 letters, digits or hyphens, not starting or ending with a hyphen (it prefixes every resource name and the S3 bucket name user-<userId>-bucket)',
+      "msk.defaultReplicationFactor: got 5, expected at most msk.brokerCount 2 (a topic cannot have more replicas than brokers)",
+    ]);
+  });
+
+  it("keeps MINIMAL itself valid", () => {
+    expect(parse(MINIMAL).userId).toBe("0a1b2c3d4e5f");
+  });
+});
