@@ -11,7 +11,7 @@ import type { PipelineConfig } from "../../lib/config";
 import { STACK_ID } from "../../lib/outputs";
 import { PipelineStack } from "../../constructs/pipeline-stack";
 import { s3SinkPluginUrl } from "../../constructs/s3-sink-connector";
-import { OfflinePlanError, planStackOffline } from "../../scripts/lib/offline-plan";
+import { DEFAULT_PLUGIN_MIRROR, OfflinePlanError, planStackOffline } from "../../scripts/lib/offline-plan";
 import { managedResourceCount } from "../../scripts/lib/stack-summary";
 import { exampleConfig, scratchDir, writeDummyZip } from "./helpers";
 
@@ -26,6 +26,9 @@ function synthesize(config: PipelineConfig, name: string): string {
   app.synth();
   return join(scratch.dir, name, "stacks", STACK_ID);
 }
+
+/** The same mirror the prerequisites check (scripts/prereqs.d/10-terraform.sh) looked at. */
+const offline = { env: process.env, pluginMirror: process.env.TF_PLUGIN_MIRROR ?? DEFAULT_PLUGIN_MIRROR };
 
 const collapse = (text: string) => text.replace(/\s+/g, " ");
 
@@ -43,7 +46,7 @@ describe("terraform plan, offline", () => {
   it(
     "validates and plans exactly the synthesized resources, on a copy without the backend",
     () => {
-      const plan = planStackOffline(stackDir, { env: process.env, keepWorkDir: true });
+      const plan = planStackOffline(stackDir, { ...offline, keepWorkDir: true });
       try {
         expect(resources).toBeGreaterThan(50);
         expect(plan.summary).toBe(`Plan: ${resources} to add, 0 to change, 0 to destroy.`);
@@ -68,7 +71,7 @@ describe("terraform plan, offline", () => {
       const dir = synthesize(exampleConfig((doc) => (doc.connector.pluginZipPath = missing)), "without-zip");
       let error: unknown;
       try {
-        planStackOffline(dir, { env: process.env });
+        planStackOffline(dir, offline);
       } catch (err) {
         error = err;
       }
