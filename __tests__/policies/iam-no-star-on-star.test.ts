@@ -2,6 +2,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { describe, expect, it } from "vitest";
 import { Fn } from "../../lib/cdktf";
 import { iamNoStarOnStar } from "../../constructs/policies/iam-no-star-on-star";
@@ -44,6 +45,18 @@ describe("iam-no-star-on-star", () => {
     });
     expect(messages).toEqual([
       "[iam-no-star-on-star] aws_iam_policy.opaque: policy cannot be checked: the policy is neither JSON nor a reference to an aws_iam_policy_document (build it with DataAwsIamPolicyDocument or JSON.stringify)",
+    ]);
+  });
+
+  it("fails for AdministratorAccess attached to a role or listed in its managed policies", () => {
+    const messages = findings(iamNoStarOnStar, (stack) => {
+      const role = new IamRole(stack, "role", { assumeRolePolicy: TRUST, managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] });
+      new IamRolePolicyAttachment(stack, "admin", { role: role.name, policyArn: "arn:aws-us-gov:iam::aws:policy/AdministratorAccess" });
+      new IamRolePolicyAttachment(stack, "ssm", { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" });
+    });
+    expect(messages).toEqual([
+      `[iam-no-star-on-star] aws_iam_role.role: managed_policy_arns includes AdministratorAccess, which allows every action on every resource ${FIX}`,
+      `[iam-no-star-on-star] aws_iam_role_policy_attachment.admin: attaches AdministratorAccess, which allows every action on every resource ${FIX}`,
     ]);
   });
 
