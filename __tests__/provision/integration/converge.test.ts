@@ -1,0 +1,241 @@
+/**
+ * The provisioning CLI against a real systemd host over SSH: a fresh host converges, a re-run
+ * changes nothing, new brokers change one file and restart once, --check reports drift without
+ * touching anything, and a run killed after any operation converges on the next run.
+ *
+ * One fresh container for the whole file (beforeAll); the scenarios build on each other, in order.
+ * The REST proxy's port 8082 is fixed by the contract, so this is the only test file that starts it.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ArtifactMirror, type ArtifactVersions, startArtifactMirror } from "../../support/artifact-mirror";
+import { type ProvisionFiles, type ProvisionInputs, type ProvisionRun, describeRun, hostArgs, runProvision, writeProvisionInputs } from "../../support/provision-cli";
+import { type TestHost, assertPortFree, startTestHost } from "../../support/systemd-host";
+
+const OPERATIONS = [
+  "packages",
+  "kafka cli",
+  "msk iam auth jar",
+  "classpath profile",
+  "client.properties",
+  "topics",
+  "confluent rest proxy",
+  "kafka-rest.properties",
+  "kafka-rest.service",
+  "kafka-rest running",
+];
+const REST_PORT = 8082;
+const USER_ID = "itest01";
+const TOPICS = [`${USER_ID}.geo`, `${USER_ID}.pin`, `${USER_ID}.user`];
+const brokers = (generation: string) =>
+  [1, 2].map((n) => `b-${n}.${generation}.abc123.c2.kafka.us-east-1.amazonaws.com:9098`).join(",");
+const roleArn = (generation: string) => `arn:aws:iam::123456789012:role/${USER_ID}-${generation}-ec2-access-role`;
+const iamSettings = (role: string) => [
+  "security.protocol=SASL_SSL",
+  "sasl.mechanism=AWS_MSK_IAM",
+  `sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required awsRoleArn="${role}";`,
+  "sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClientCallbackHandler",
+];
+
+/** What the stand-in REST proxy reports about the process serving 8082. */
+interface StandIn {
+  readonly bootstrapServers: string;
+  readonly awsRoleArn: string;
+  readonly version: string;
+  readonly classpathJar: string;
+  readonly pid: number;
+  readonly startedAt: number;
+  readonly user: number;
+}
+
+describe.sequential("provisioning the client host over SSH (systemd test host)", () => {
+  let host: TestHost;
+  let mirror: ArtifactMirror;
+  let dir: string;
+  let knownHosts: string;
+  let files: ProvisionFiles;
+
+  beforeAll(async () => {
+    await assertPortFree(REST_PORT, "the test host's REST proxy must listen there (the port is fixed by the provisioning contract)");
+    [host, mirror] = await Promise.all([startTestHost(), startArtifactMirror()]);
+    dir = mkdtempSync(join(tmpdir(), "provision-converge-"));
+    knownHosts = join(dir, "known_hosts");
+  });
+
+  afterAll(async () => {
+    await host?.stop();
+    await mirror?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function configure(generation: string, versions: ArtifactVersions): Promise<ProvisionInputs> {
+    const inputs = { userId: USER_ID, bootstrapServers: brokers(generation), roleArn: roleArn(generation), versions, artifacts: await mirror.publish(versions) };
+    files = writeProvisionInputs(dir, host, inputs);
+    return inputs;
+  }
+  const provision = (...extra: string[]) => runProvision([...hostArgs(host, files, knownHosts), ...extra]);
+  const changedNames = (run: ProvisionRun) => run.operations.filter((op) => op.status === "changed").map((op) => op.name);
+  const standIn = async (): Promise<StandIn> => (await (await fetch(`http://127.0.0.1:${REST_PORT}/_standin`)).json()) as StandIn;
+  const cat = async (path: string) => (await host.sudo(["cat", path])).stdout;
+  const settingLines = (text: string) => text.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("#"));
+  /** How many times the REST proxy has started on this boot, from its journal. */
+  const proxyStarts = async () => {
+    const journal = await host.sudo(["journalctl", "--no-pager", "-o", "cat", "-u", "kafka-rest.service"]);
+    return journal.stdout.split("\n").filter((line) => line.includes("Server started, listening for requests...")).length;
+  };
+
+  it("converges a fresh host: every operation changes, the REST proxy answers on 8082, the files match the contract", async () => {
+    const inputs = await configure("gen0", { kafka: "3.8.1", confluent: "8.0.0", mskIamAuth: "2.3.6" });
+    const run = await provision("--accept-new-host-key");
+
+    expect(run.code, describeRun(run)).toBe(0);
+    const operations = run.operations.filter((op) => !op.name.startsWith("handler: "));
+    expect(operations.map((op) => op.name), describeRun(run)).toEqual(OPERATIONS);
+    expect(operations.map((op) => op.status), describeRun(run)).toEqual(OPERATIONS.map(() => "changed"));
+    expect(run.recap, describeRun(run)).toMatchObject({ failed: 0, skipped: 0 });
+    expect(run.operations.every((op) => op.host === host.host)).toBe(true);
+    expect(readFileSync(knownHosts, "utf8")).toContain(host.knownHostsEntry.split(" ")[2]);
+
+    const root = await fetch(`http://127.0.0.1:${REST_PORT}/`);
+    expect(root.status).toBe(200);
+    expect(await root.json()).toEqual({});
+    expect((await host.ssh(["curl", "-fsS", `http://127.0.0.1:${REST_PORT}/`])).stdout).toBe("{}");
+    const proxy = await standIn();
+    expect(proxy).toMatchObject({
+      bootstrapServers: inputs.bootstrapServers,
+      awsRoleArn: inputs.roleArn,
+      version: "8.0.0",
+      classpathJar: "/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar",
+      user: Number((await host.ssh(["id", "-u"])).stdout.trim()),
+    });
+
+    const clientProperties = await cat("/etc/kafka-client/client.properties");
+    expect(settingLines(clientProperties).sort()).toEqual(iamSettings(inputs.roleArn).sort());
+    expect(clientProperties.split("\n")[0]).toMatch(/^# .*managed/);
+    const restProperties = await cat("/etc/kafka-rest/kafka-rest.properties");
+    expect(settingLines(restProperties).sort()).toEqual(
+      [`bootstrap.servers=${inputs.bootstrapServers}`, `listeners=http://0.0.0.0:${REST_PORT}`, ...iamSettings(inputs.roleArn).map((s) => `client.${s}`)].sort(),
+    );
+    expect((await host.ssh(["stat", "-c", "%a %U", "/etc/kafka-client/client.properties"])).stdout.trim()).toBe("644 root");
+
+    const unit = await cat("/etc/systemd/system/kafka-rest.service");
+    for (const line of [
+      "User=ec2-user",
+      "Environment=CLASSPATH=/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar",
+      "ExecStart=/opt/confluent/bin/kafka-rest-start /etc/kafka-rest/kafka-rest.properties",
+      "Restart=on-failure",
+      "WantedBy=multi-user.target",
+    ]) {
+      expect(unit.split("\n"), `unit line ${line}`).toContain(line);
+    }
+    const verify = await host.ssh(["systemd-analyze", "verify", "/etc/systemd/system/kafka-rest.service"], { allowFailure: true });
+    expect(verify.code, verify.stderr).toBe(0);
+    expect((await host.ssh(["systemctl", "is-enabled", "kafka-rest.service"])).stdout.trim()).toBe("enabled");
+    expect((await host.ssh(["systemctl", "is-active", "kafka-rest.service"])).stdout.trim()).toBe("active");
+
+    expect((await host.ssh(["readlink", "-f", "/opt/kafka"])).stdout.trim()).toBe("/opt/kafka_2.13-3.8.1");
+    expect((await host.ssh(["readlink", "-f", "/opt/confluent"])).stdout.trim()).toBe("/opt/confluent-8.0.0");
+    // A login shell of the SSH user has the jar on CLASSPATH and the Kafka CLI on PATH (the profile script).
+    const listed = await host.ssh(["bash", "-lc", `kafka-topics.sh --bootstrap-server ${inputs.bootstrapServers} --command-config /etc/kafka-client/client.properties --list`]);
+    expect(listed.stdout.split("\n")).toEqual(expect.arrayContaining(TOPICS));
+    expect((await host.ssh(["test", "-e", "/var/lib/pipeline-provision/pending-handlers"], { allowFailure: true })).code).toBe(1);
+    expect(await proxyStarts()).toBe(1);
+  }, 240_000);
+
+  it("reports zero changed on an immediate second run, downloads nothing and restarts nothing", async () => {
+    const before = await standIn();
+    const downloads = mirror.requests.length;
+    const run = await provision();
+
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.recap, describeRun(run)).toEqual({ ok: OPERATIONS.length, changed: 0, failed: 0, skipped: 0 });
+    expect(run.operations.map((op) => op.status)).toEqual(OPERATIONS.map(() => "ok"));
+    expect(mirror.requests.length).toBe(downloads);
+    expect(await standIn()).toEqual(before);
+    expect(await proxyStarts()).toBe(1);
+  }, 60_000);
+
+  it("changes exactly kafka-rest.properties for new bootstrap brokers and restarts the proxy once", async () => {
+    const before = await standIn();
+    const starts = await proxyStarts();
+    const inputs = await configure("gen1-brokers", { kafka: "3.8.1", confluent: "8.0.0", mskIamAuth: "2.3.6" });
+    // Only the brokers move: keep the gen0 role ARN.
+    files = writeProvisionInputs(dir, host, { ...inputs, roleArn: roleArn("gen0") });
+    const run = await provision();
+
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(changedNames(run), describeRun(run)).toEqual(["kafka-rest.properties", "handler: restart kafka-rest"]);
+    expect(run.recap, describeRun(run)).toMatchObject({ changed: 2, failed: 0 });
+    const after = await standIn();
+    expect(after.bootstrapServers).toBe(inputs.bootstrapServers);
+    expect(after.pid).not.toBe(before.pid);
+    expect(await proxyStarts()).toBe(starts + 1);
+    // The topics operation asked the new brokers (the fake cluster's call log records each call).
+    const calls = (await cat("/var/lib/fake-msk/calls.log")).trim().split("\n").map((line) => JSON.parse(line) as { bootstrap: string });
+    expect(calls.at(-1)?.bootstrap).toBe(inputs.bootstrapServers);
+  }, 60_000);
+
+  it("--check on a drifted host reports the drift, exits 2 and changes nothing; --diff shows it", async () => {
+    const path = "/etc/kafka-rest/kafka-rest.properties";
+    await host.sudo(["sed", "-i", "s|^listeners=.*|listeners=http://0.0.0.0:9999|", path]);
+    const drifted = await cat(path);
+    const before = await standIn();
+    const starts = await proxyStarts();
+
+    const check = await provision("--check");
+    expect(check.code, describeRun(check)).toBe(2);
+    expect(changedNames(check), describeRun(check)).toEqual(["kafka-rest.properties", "handler: restart kafka-rest"]);
+    expect(check.operations.filter((op) => op.status === "failed")).toEqual([]);
+
+    const diff = await provision("--check", "--diff");
+    expect(diff.code, describeRun(diff)).toBe(2);
+    const details = diff.operations.find((op) => op.name === "kafka-rest.properties")?.details.join("\n") ?? "";
+    expect(details, describeRun(diff)).toMatch(/^---/m);
+    expect(details).toMatch(/^\+\+\+/m);
+    expect(details).toMatch(/^@@/m);
+    expect(details).toContain("-listeners=http://0.0.0.0:9999");
+    expect(details).toContain(`+listeners=http://0.0.0.0:${REST_PORT}`);
+
+    expect(await cat(path)).toBe(drifted);
+    expect(await standIn()).toEqual(before);
+    expect(await proxyStarts()).toBe(starts);
+    expect((await host.ssh(["test", "-e", "/var/lib/pipeline-provision/pending-handlers"], { allowFailure: true })).code).toBe(1);
+
+    const repair = await provision();
+    expect(repair.code, describeRun(repair)).toBe(0);
+    expect(changedNames(repair)).toEqual(["kafka-rest.properties", "handler: restart kafka-rest"]);
+  }, 90_000);
+
+  it("converges on the next run when a run is killed after each operation in turn, with the restart applied", async () => {
+    for (let killAfter = 1; killAfter <= OPERATIONS.length; killAfter++) {
+      // Every generation moves the brokers, the role ARN and all three versions: most operations change.
+      const generation = `kill${killAfter}`;
+      const versions = { kafka: `3.8.${killAfter + 1}`, confluent: `8.0.${killAfter}`, mskIamAuth: `2.3.${killAfter + 6}` };
+      const inputs = await configure(generation, versions);
+      const before = await standIn();
+
+      const killed = await provision();
+      expect(killed.signal, `kill after ${killAfter}: ${describeRun(killed)}`).toBe("SIGKILL");
+      // Lines already in the pipe when the kill lands are still read: at least killAfter, and no recap.
+      expect(killed.operations.length, `kill after ${killAfter}: ${describeRun(killed)}`).toBeGreaterThanOrEqual(killAfter);
+      expect(killed.recap).toBeUndefined();
+
+      const resumed = await provision();
+      expect(resumed.code, `after the kill at ${killAfter}: ${describeRun(resumed)}`).toBe(0);
+      const settled = await provision();
+      expect(settled.recap, `converged after the kill at ${killAfter}: ${describeRun(settled)}`).toMatchObject({ changed: 0, failed: 0 });
+
+      const proxy = await standIn();
+      expect(proxy, `REST proxy after the kill at ${killAfter}`).toMatchObject({
+        bootstrapServers: inputs.bootstrapServers,
+        awsRoleArn: inputs.roleArn,
+        version: versions.confluent,
+        classpathJar: `/opt/aws-msk-iam-auth/aws-msk-iam-auth-${versions.mskIamAuth}-all.jar`,
+      });
+      expect(proxy.pid).not.toBe(before.pid);
+      expect((await host.ssh(["readlink", "-f", "/opt/kafka"])).stdout.trim()).toBe(`/opt/kafka_2.13-${versions.kafka}`);
+    }
+  }, 600_000);
+});

@@ -1,0 +1,117 @@
+/**
+ * What the provisioning CLI refuses, against a real systemd host over SSH: a user whose sudo
+ * needs a password, a tampered artifact (checksum mismatch), and a changed host key.
+ *
+ * One fresh container for the file; it never starts the REST proxy (only the packages and kafka
+ * tags run), so it can run beside converge.test.ts, which owns port 8082.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ArtifactMirror, type ArtifactVersions, startArtifactMirror } from "../../support/artifact-mirror";
+import { type ProvisionFiles, type ProvisionRun, describeRun, hostArgs, runProvision, writeProvisionInputs } from "../../support/provision-cli";
+import { type TestHost, startTestHost } from "../../support/systemd-host";
+
+const USER_ID = "itest02";
+const BROKERS = "b-1.refusals.abc123.c2.kafka.us-east-1.amazonaws.com:9098,b-2.refusals.abc123.c2.kafka.us-east-1.amazonaws.com:9098";
+const ROLE_ARN = `arn:aws:iam::123456789012:role/${USER_ID}-ec2-access-role`;
+const INSTALLED: ArtifactVersions = { kafka: "3.8.1", confluent: "8.0.0", mskIamAuth: "2.3.6" };
+
+/** One line, no stack trace: what the contract asks of bad input. */
+function expectOneLineError(run: ProvisionRun, pattern: RegExp): void {
+  expect(run.code, describeRun(run)).toBe(1);
+  const lines = run.stderr.trim().split("\n");
+  expect(lines, describeRun(run)).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+}
+
+describe.sequential("provisioning refusals (systemd test host)", () => {
+  let host: TestHost;
+  let mirror: ArtifactMirror;
+  let dir: string;
+  let knownHosts: string;
+  let files: ProvisionFiles;
+
+  beforeAll(async () => {
+    [host, mirror] = await Promise.all([startTestHost(), startArtifactMirror()]);
+    dir = mkdtempSync(join(tmpdir(), "provision-refusals-"));
+    knownHosts = join(dir, "known_hosts");
+  });
+
+  afterAll(async () => {
+    await host?.stop();
+    await mirror?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function configure(versions: ArtifactVersions): Promise<void> {
+    const artifacts = await mirror.publish(versions);
+    files = writeProvisionInputs(dir, host, { userId: USER_ID, bootstrapServers: BROKERS, roleArn: ROLE_ARN, versions, artifacts });
+  }
+  const provision = (...extra: string[]) => runProvision([...hostArgs(host, files, knownHosts), ...extra]);
+  const readlink = async (path: string) => (await host.ssh(["readlink", "-f", path])).stdout.trim();
+  const optEntries = async () => (await host.ssh(["ls", "-A", "/opt", "/opt/aws-msk-iam-auth"], { allowFailure: true })).stdout;
+
+  it("gives one clear sudo error and exit 1 for a user without passwordless sudo, changing nothing", async () => {
+    await configure(INSTALLED);
+    const run = await provision("--user", "nosudo", "--accept-new-host-key");
+
+    expectOneLineError(run, /sudo/i);
+    expect(run.stderr).toContain("nosudo");
+    expect(run.operations.filter((op) => op.status === "changed")).toEqual([]);
+    expect((await host.ssh(["ls", "-A", "/opt"])).stdout.trim()).toBe("");
+  }, 60_000);
+
+  it("refuses a tampered Kafka tarball or IAM jar: the operation fails on the checksum, nothing new is installed, the symlink stays", async () => {
+    await configure(INSTALLED);
+    const install = await provision("--tags", "packages,kafka");
+    expect(install.code, describeRun(install)).toBe(0);
+    expect(install.operations.filter((op) => op.status === "changed").map((op) => op.name), describeRun(install)).toEqual([
+      "packages",
+      "kafka cli",
+      "msk iam auth jar",
+      "classpath profile",
+      "client.properties",
+    ]);
+    expect(await readlink("/opt/kafka")).toBe("/opt/kafka_2.13-3.8.1");
+
+    await configure({ ...INSTALLED, kafka: "3.8.2" });
+    mirror.tamper("kafka", "3.8.2");
+    const tamperedKafka = await provision("--tags", "kafka");
+    expect(tamperedKafka.code, describeRun(tamperedKafka)).toBe(1);
+    const kafkaOp = tamperedKafka.operations.find((op) => op.name === "kafka cli");
+    expect(kafkaOp?.status, describeRun(tamperedKafka)).toBe("failed");
+    expect(kafkaOp?.details.join("\n"), describeRun(tamperedKafka)).toMatch(/checksum|sha256/i);
+    expect(tamperedKafka.recap, describeRun(tamperedKafka)).toMatchObject({ failed: 1 });
+    expect(await optEntries()).not.toContain("3.8.2");
+    expect(await readlink("/opt/kafka")).toBe("/opt/kafka_2.13-3.8.1");
+
+    await configure({ ...INSTALLED, mskIamAuth: "2.3.7" });
+    mirror.tamper("mskIamAuth", "2.3.7");
+    const tamperedJar = await provision("--tags", "kafka");
+    expect(tamperedJar.code, describeRun(tamperedJar)).toBe(1);
+    const jarOp = tamperedJar.operations.find((op) => op.name === "msk iam auth jar");
+    expect(jarOp?.status, describeRun(tamperedJar)).toBe("failed");
+    expect(jarOp?.details.join("\n")).toMatch(/checksum|sha256/i);
+    expect(await optEntries()).not.toContain("2.3.7");
+    expect((await host.ssh(["bash", "-lc", "echo $CLASSPATH"])).stdout.trim()).toBe("/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar");
+  }, 240_000);
+
+  it("refuses a changed host key with a clear message and exit 1, even with --accept-new-host-key", async () => {
+    await configure(INSTALLED);
+    const trusted = readFileSync(knownHosts, "utf8");
+    expect(trusted).toContain(host.knownHostsEntry.split(" ")[2]);
+    // New host keys, as after a reinstall or a man in the middle; sshd keeps existing sessions.
+    await host.sudo(["sh", "-c", "rm -f /etc/ssh/ssh_host_* && ssh-keygen -A >/dev/null && systemctl restart ssh.service"]);
+
+    for (const extra of [[], ["--accept-new-host-key"]]) {
+      const run = await provision("--tags", "kafka", ...extra);
+      expectOneLineError(run, /host key/i);
+      expect(run.stderr).toContain(knownHosts);
+      expect(run.operations).toEqual([]);
+    }
+    expect(readFileSync(knownHosts, "utf8")).toBe(trusted);
+  }, 60_000);
+});

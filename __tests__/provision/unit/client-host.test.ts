@@ -1,0 +1,210 @@
+/**
+ * The client-host play: the files it renders (checked with the real systemd-analyze), the
+ * operations of the contract in order, the artifact URLs, and whole-play runs against a fake
+ * fresh host (check mode writes nothing) and a fake converged host (all ok).
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../../lib/config";
+import { type ClientHostSettings, artifactUrls, clientHostPaths, clientHostPlay, clientHostSettings } from "../../../provision/client-host";
+import { WRITE_PENDING_SCRIPT, exitCode, runPlay } from "../../../provision/engine";
+import { OS_FACTS_SCRIPT } from "../../../provision/facts";
+import { ARCHIVE_FACTS_SCRIPT, REMOTE_FILE_FACTS_SCRIPT } from "../../../provision/ops/download";
+import { FILE_FACTS_SCRIPT, sha256 } from "../../../provision/ops/file";
+import { MISSING_PACKAGES_SCRIPT } from "../../../provision/ops/packages";
+import { SERVICE_FACTS_SCRIPT } from "../../../provision/ops/service";
+import { LIST_TOPICS_SCRIPT } from "../../../provision/ops/topics";
+import { MANAGED_HEADER, classpathProfile, clientProperties, kafkaRestProperties, kafkaRestUnit } from "../../../provision/templates";
+import { FakeHost, type RecordedCommand } from "./fake-host";
+
+const ROLE = "arn:aws:iam::123456789012:role/0a1b2c3d4e5f-ec2-access-role";
+const BROKERS = "b-1.pipeline.abc.c2.kafka.us-east-1.amazonaws.com:9098,b-2.pipeline.abc.c2.kafka.us-east-1.amazonaws.com:9098";
+const repo = resolve(__dirname, "../../..");
+const config = parseConfig(
+  `userId: 0a1b2c3d4e5f
+region: us-east-1
+availabilityZones: [us-east-1a, us-east-1b]
+clientHost: { sshAllowedCidrs: [203.0.113.10/32], sshPublicKey: ./example-keys/operator.pub }
+artifacts: { kafkaBaseUrl: "http://127.0.0.1:8000/kafka", kafkaSha256: ${"a".repeat(64)} }
+`,
+  { source: "test.yaml", baseDir: repo },
+);
+const settings: ClientHostSettings = clientHostSettings(config, { ssh_user: "ec2-user", msk_bootstrap_brokers_sasl_iam: BROKERS, access_role_arn: ROLE });
+const paths = clientHostPaths(settings);
+const dir = mkdtempSync(join(tmpdir(), "client-host-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("templates", () => {
+  it("client.properties has the seed's four MSK IAM settings with the role ARN", () => {
+    expect(clientProperties({ roleArn: ROLE })).toBe(
+      `${MANAGED_HEADER}
+security.protocol=SASL_SSL
+sasl.mechanism=AWS_MSK_IAM
+sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required awsRoleArn="${ROLE}";
+sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClientCallbackHandler
+`,
+    );
+  });
+
+  it("kafka-rest.properties has the brokers, the 8082 listener and every client setting with the client. prefix", () => {
+    expect(kafkaRestProperties({ bootstrapServers: BROKERS, roleArn: ROLE, port: 8082 })).toBe(
+      `${MANAGED_HEADER}
+bootstrap.servers=${BROKERS}
+listeners=http://0.0.0.0:8082
+client.security.protocol=SASL_SSL
+client.sasl.mechanism=AWS_MSK_IAM
+client.sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required awsRoleArn="${ROLE}";
+client.sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClientCallbackHandler
+`,
+    );
+  });
+
+  it("refuses values that would break the properties format", () => {
+    expect(() => kafkaRestProperties({ bootstrapServers: "a:9098\nlisteners=http://evil", roleArn: ROLE, port: 8082 })).toThrow(/single line/);
+  });
+
+  it("the profile puts the jar on CLASSPATH and the CLI on PATH for login shells", () => {
+    const profile = classpathProfile({ jar: paths.iamJar, kafkaBin: "/opt/kafka/bin" });
+    const result = spawnSync("sh", ["-c", `. "$1"; printf '%s\\n' "$CLASSPATH" "$PATH"`, "sh", writeTemp("profile.sh", profile)], { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } });
+    expect(result.stdout).toBe(`/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar\n/usr/bin:/bin:/opt/kafka/bin\n`);
+  });
+
+  const unitVars = { user: "ec2-user", classpath: paths.iamJar, startScript: paths.restStart, propertiesFile: paths.restProperties, logDir: paths.restLogDir };
+
+  it("the unit runs kafka-rest-start as the SSH user with CLASSPATH, restarts on failure, and is wanted by multi-user", () => {
+    const unit = kafkaRestUnit(unitVars);
+    expect(unit.startsWith(`${MANAGED_HEADER}\n`)).toBe(true);
+    for (const line of [
+      "User=ec2-user",
+      "Environment=CLASSPATH=/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar",
+      "ExecStart=/opt/confluent/bin/kafka-rest-start /etc/kafka-rest/kafka-rest.properties",
+      "Restart=on-failure",
+      "WantedBy=multi-user.target",
+      "LogsDirectory=kafka-rest",
+    ]) {
+      expect(unit.split("\n")).toContain(line);
+    }
+  });
+
+  it("the unit passes the real systemd-analyze verify (with ExecStart pointing at an executable)", () => {
+    const start = writeTemp("kafka-rest-start", "#!/bin/sh\nexit 0\n");
+    chmodSync(start, 0o755);
+    const good = writeTemp("kafka-rest.service", kafkaRestUnit({ ...unitVars, startScript: start }));
+    const verify = (file: string) => spawnSync("systemd-analyze", ["verify", file], { encoding: "utf8" });
+    const ok = verify(good);
+    expect(ok.error, "systemd-analyze is missing: apt-get install -y systemd (scripts/prereqs.d/25-provision-unit.sh does it)").toBeUndefined();
+    expect(ok.stderr).toBe("");
+    expect(ok.status).toBe(0);
+    // the same check fails when the executable is missing, so it can catch a broken unit
+    const broken = writeTemp("broken.service", kafkaRestUnit({ ...unitVars, startScript: join(dir, "missing-start") }));
+    expect(verify(broken).status).not.toBe(0);
+  });
+});
+
+function writeTemp(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe("the play", () => {
+  it("has the contract's operations in order, with tags and notifications", () => {
+    const play = clientHostPlay(settings);
+    expect(play.operations.map((op) => [op.name, op.tags.join(","), (op.notifies ?? []).join(",")])).toEqual([
+      ["packages", "packages", ""],
+      ["kafka cli", "kafka", ""],
+      ["msk iam auth jar", "kafka", ""],
+      ["classpath profile", "kafka", ""],
+      ["client.properties", "kafka", ""],
+      ["topics", "topics", ""],
+      ["confluent rest proxy", "rest-proxy", "restart kafka-rest"],
+      ["kafka-rest.properties", "rest-proxy", "restart kafka-rest"],
+      ["kafka-rest.service", "rest-proxy", "daemon-reload,restart kafka-rest"],
+      ["kafka-rest running", "rest-proxy", ""],
+    ]);
+    expect(play.handlers.map((h) => h.name)).toEqual(["daemon-reload", "restart kafka-rest"]);
+  });
+
+  it("derives artifact URLs from the configured base URLs and versions", () => {
+    expect(artifactUrls(settings)).toEqual({
+      kafka: "http://127.0.0.1:8000/kafka/3.8.1/kafka_2.13-3.8.1.tgz",
+      confluent: "https://packages.confluent.io/archive/8.0/confluent-community-8.0.0.tar.gz",
+      mskIamAuth: "https://github.com/aws/aws-msk-iam-auth/releases/download/v2.3.6/aws-msk-iam-auth-2.3.6-all.jar",
+    });
+    expect(paths.kafkaVersioned).toBe("/opt/kafka_2.13-3.8.1");
+    expect(paths.confluentVersioned).toBe("/opt/confluent-8.0.0");
+    expect(settings.topics).toEqual(["0a1b2c3d4e5f.pin", "0a1b2c3d4e5f.geo", "0a1b2c3d4e5f.user"]);
+  });
+});
+
+/** Answers every probe of the play as a fresh (or, with converged, a fully provisioned) host would. */
+function simulatedHost(os: "amazon" | "debian", converged: boolean): FakeHost {
+  const rendered = new Map<string, string>([
+    [paths.profile, classpathProfile({ jar: paths.iamJar, kafkaBin: "/opt/kafka/bin" })],
+    [paths.clientProperties, clientProperties({ roleArn: ROLE })],
+    [paths.restProperties, kafkaRestProperties({ bootstrapServers: BROKERS, roleArn: ROLE, port: 8082 })],
+    [paths.restUnit, kafkaRestUnit({ user: "ec2-user", classpath: paths.iamJar, startScript: paths.restStart, propertiesFile: paths.restProperties, logDir: paths.restLogDir })],
+  ]);
+  const links: Record<string, string> = { "/opt/kafka": paths.kafkaVersioned, "/opt/confluent": paths.confluentVersioned };
+  return new FakeHost((c: RecordedCommand) => {
+    const [script, , path] = [c.argv[2], c.argv[3], c.argv[4]];
+    switch (script) {
+      case OS_FACTS_SCRIPT:
+        return { stdout: os === "amazon" ? "id=amzn\nid_like=fedora\nversion_id=2023\narch=x86_64\npm=dnf\nsystemd=yes\nsudo=ok\n" : "id=debian\nversion_id=12\narch=x86_64\npm=apt\nsystemd=yes\nsudo=ok\n" };
+      case MISSING_PACKAGES_SCRIPT.dnf:
+      case MISSING_PACKAGES_SCRIPT.apt:
+        return { stdout: converged ? "" : c.argv.slice(4).map((p) => `missing=${p}\n`).join("") };
+      case ARCHIVE_FACTS_SCRIPT:
+        return { stdout: converged ? `versioned=yes\nlink=symlink\ntarget=${links[c.argv[5]]}\n` : "versioned=no\nlink=absent\n" };
+      case REMOTE_FILE_FACTS_SCRIPT:
+        return { stdout: converged ? "exists=yes\n" : "exists=no\n" };
+      case FILE_FACTS_SCRIPT:
+        return { stdout: converged ? `type=file\nstat=644 root root\nsha256=${sha256(rendered.get(path)!)}\n` : "type=absent\n" };
+      case LIST_TOPICS_SCRIPT:
+        return { stdout: converged ? settings.topics.join("\n") : "#kafka-cli-missing\n" };
+      case SERVICE_FACTS_SCRIPT:
+        return { stdout: converged ? "enabled=enabled\nactive=active\n" : "enabled=\nactive=inactive\n" };
+      default:
+        return { code: 99, stderr: `the simulated host does not expect: ${c.line}` };
+    }
+  });
+}
+
+describe("whole play against simulated hosts", () => {
+  it.each(["amazon", "debian"] as const)("--check on a fresh %s host reports every operation and both handlers as pending and sends only read-only probes", async (os) => {
+    const host = simulatedHost(os, false);
+    const lines: string[] = [];
+    const recap = await runPlay(host, clientHostPlay(settings), { check: true, print: (l) => lines.push(l) });
+    expect(lines.filter((l) => !l.startsWith("  "))).toEqual([
+      ...["packages", "kafka cli", "msk iam auth jar", "classpath profile", "client.properties", "topics", "confluent rest proxy", "kafka-rest.properties", "kafka-rest.service", "kafka-rest running"].map((n) => `changed: [fake] ${n}`),
+      "changed: [fake] handler: daemon-reload",
+      "changed: [fake] handler: restart kafka-rest",
+    ]);
+    expect(lines).toContain(os === "amazon" ? "  would install java-17-amazon-corretto-headless tar gzip with dnf" : "  would install openjdk-17-jre-headless tar gzip curl ca-certificates with apt");
+    expect(lines).toContain("  would download http://127.0.0.1:8000/kafka/3.8.1/kafka_2.13-3.8.1.tgz (sha256 verified) and unpack it to /opt/kafka_2.13-3.8.1");
+    expect(host.commands.every((c) => c.argv[2] !== WRITE_PENDING_SCRIPT)).toBe(true);
+    // reads only: gathers of root-owned files use sudo, but nothing that writes runs
+    expect(host.commands).toHaveLength(11);
+    expect(exitCode(recap, true)).toBe(2);
+  });
+
+  it("a converged host is all ok in 11 round trips (OS facts + one probe per operation)", async () => {
+    const host = simulatedHost("amazon", true);
+    const lines: string[] = [];
+    const recap = await runPlay(host, clientHostPlay(settings), { print: (l) => lines.push(l) });
+    expect(lines.every((l) => l.startsWith("ok: [fake] "))).toBe(true);
+    expect(recap).toEqual({ ok: 10, changed: 0, failed: 0, skipped: 0 });
+    expect(host.roundTrips).toBe(11);
+  });
+
+  it("--diff on a fresh host shows every managed file with its header", async () => {
+    const host = simulatedHost("debian", false);
+    const lines: string[] = [];
+    await runPlay(host, clientHostPlay(settings), { check: true, diff: true, print: (l) => lines.push(l) });
+    for (const path of [paths.profile, paths.clientProperties, paths.restProperties, paths.restUnit]) expect(lines).toContain(`  +++ ${path}\tdesired`);
+    expect(lines).toContain(`  +bootstrap.servers=${BROKERS}`);
+  });
+});
