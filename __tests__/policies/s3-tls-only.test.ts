@@ -45,6 +45,16 @@ describe("s3-tls-only", () => {
     expect(messages).toEqual([`[s3-tls-only] aws_s3_bucket.data: aws_s3_bucket_policy.policy does not deny requests without TLS on the bucket and its objects ${FIX}`]);
   });
 
+  it("fails when the denial is conditioned on secure transport being true", () => {
+    const messages = findings(s3TlsOnly, (stack) =>
+      bucketWithDocument(stack, (bucket) => [
+        { ...denyInsecure([bucket.arn, `${bucket.arn}/*`]), condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["true"] }] },
+        { ...denyInsecure([bucket.arn, `${bucket.arn}/*`]), condition: [{ test: "StringEquals", variable: "aws:SecureTransport", values: ["false"] }] },
+      ]),
+    );
+    expect(messages).toEqual([`[s3-tls-only] aws_s3_bucket.data: aws_s3_bucket_policy.policy does not deny requests without TLS on the bucket and its objects ${FIX}`]);
+  });
+
   it("fails when the denial names only some principals", () => {
     const messages = findings(s3TlsOnly, (stack) =>
       bucketWithDocument(stack, (bucket) => [{ ...denyInsecure([bucket.arn, `${bucket.arn}/*`]), principals: [{ type: "AWS", identifiers: ["arn:aws:iam::123456789012:root"] }] }]),
