@@ -104,6 +104,10 @@ EOF
   mv -T "$work" "$test_host_rootfs"
   rm -f "$work.log"
   ln -sfn "$test_host_recipe" "$test_host_cache/.current.tmp" && mv -T "$test_host_cache/.current.tmp" "$test_host_cache/current"
+  # Older recipes' builds go once no test host (which may boot from them) is registered as running.
+  if [ -z "$(ls -A /run/pipeline-test-hosts 2>/dev/null)" ]; then
+    find "$test_host_cache" -mindepth 1 -maxdepth 1 -name 'bookworm-v*' ! -name "$test_host_recipe" -exec rm -rf {} +
+  fi
   echo "test-prereqs: systemd test host rootfs ready in $(($(date +%s) - started)) s ($(du -sh "$test_host_rootfs" | cut -f1))" >&2
 }
 

@@ -76,6 +76,7 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
     return inputs;
   }
   const provision = (...extra: string[]) => runProvision([...hostArgs(host, files, knownHosts), ...extra]);
+  const provisionKilledAfter = (lines: number) => runProvision(hostArgs(host, files, knownHosts), { killAfterLines: lines });
   const changedNames = (run: ProvisionRun) => run.operations.filter((op) => op.status === "changed").map((op) => op.name);
   const standIn = async (): Promise<StandIn> => (await (await fetch(`http://127.0.0.1:${REST_PORT}/_standin`)).json()) as StandIn;
   const cat = async (path: string) => (await host.sudo(["cat", path])).stdout;
@@ -209,14 +210,15 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
   }, 90_000);
 
   it("converges on the next run when a run is killed after each operation in turn, with the restart applied", async () => {
-    for (let killAfter = 1; killAfter <= OPERATIONS.length; killAfter++) {
+    // 1..10 stop after each operation; 11 stops after daemon-reload, before the restart handler.
+    for (let killAfter = 1; killAfter <= OPERATIONS.length + 1; killAfter++) {
       // Every generation moves the brokers, the role ARN and all three versions: most operations change.
       const generation = `kill${killAfter}`;
       const versions = { kafka: `3.8.${killAfter + 1}`, confluent: `8.0.${killAfter}`, mskIamAuth: `2.3.${killAfter + 6}` };
       const inputs = await configure(generation, versions);
       const before = await standIn();
 
-      const killed = await provision();
+      const killed = await provisionKilledAfter(killAfter);
       expect(killed.signal, `kill after ${killAfter}: ${describeRun(killed)}`).toBe("SIGKILL");
       // Lines already in the pipe when the kill lands are still read: at least killAfter, and no recap.
       expect(killed.operations.length, `kill after ${killAfter}: ${describeRun(killed)}`).toBeGreaterThanOrEqual(killAfter);

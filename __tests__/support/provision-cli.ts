@@ -1,0 +1,158 @@
+/**
+ * Runs the real provisioning CLI (`node provision/host.mjs`) as a subprocess against the systemd
+ * test host and parses its Ansible-style output; writes the config and outputs files it reads.
+ */
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { stringify } from "yaml";
+import type { ArtifactSettings, ArtifactVersions } from "./artifact-mirror";
+import type { TestHost } from "./systemd-host";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const PROVISION_ENTRY = join(REPO_ROOT, "provision", "host.mjs");
+
+export type OperationStatus = "ok" | "changed" | "failed" | "skipped";
+
+export interface OperationLine {
+  readonly status: OperationStatus;
+  readonly host: string;
+  /** The operation name, or `handler: <name>` for handlers. */
+  readonly name: string;
+  /** The indented lines that followed it, without the two-space indent. */
+  readonly details: string[];
+}
+
+export interface Recap {
+  readonly ok: number;
+  readonly changed: number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
+export interface ProvisionRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly operations: OperationLine[];
+  readonly recap?: Recap;
+  /** From `ssh: connections=1 round_trips=N` (--verbose). */
+  readonly roundTrips?: number;
+  readonly durationMs: number;
+}
+
+const OPERATION_LINE = /^(ok|changed|failed|skipped): \[([^\]]+)\] (.+)$/;
+const RECAP_LINE = /^PLAY RECAP \[[^\]]+\] ok=(\d+) changed=(\d+) failed=(\d+) skipped=(\d+)$/;
+const ROUND_TRIPS_LINE = /^ssh: connections=(\d+) round_trips=(\d+)$/;
+
+export function parseProvisionOutput(stdout: string): Pick<ProvisionRun, "operations" | "recap" | "roundTrips"> {
+  const operations: OperationLine[] = [];
+  let recap: Recap | undefined;
+  let roundTrips: number | undefined;
+  for (const line of stdout.split("\n")) {
+    const op = OPERATION_LINE.exec(line);
+    const rc = RECAP_LINE.exec(line);
+    const rt = ROUND_TRIPS_LINE.exec(line);
+    if (op) operations.push({ status: op[1] as OperationStatus, host: op[2], name: op[3], details: [] });
+    else if (rc) recap = { ok: Number(rc[1]), changed: Number(rc[2]), failed: Number(rc[3]), skipped: Number(rc[4]) };
+    else if (rt) roundTrips = Number(rt[2]);
+    else if (line.startsWith("  ") && operations.length > 0 && recap === undefined) operations[operations.length - 1].details.push(line.slice(2));
+  }
+  return { operations, recap, roundTrips };
+}
+
+export interface RunProvisionOptions {
+  /** SIGKILL the CLI as soon as this many operation/handler lines have been printed. */
+  readonly killAfterLines?: number;
+  readonly timeoutMs?: number;
+}
+
+/** Runs `node provision/host.mjs ...args` from the repository root. */
+export function runProvision(args: readonly string[], options: RunProvisionOptions = {}): Promise<ProvisionRun> {
+  const started = Date.now();
+  return new Promise((resolvePromise, reject) => {
+    const env = { ...process.env };
+    delete env.SSH_AUTH_SOCK; // the run's key only, never an agent of the person running the tests
+    const child = spawn(process.execPath, [PROVISION_ENTRY, ...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let lines = 0;
+    let pending = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+      pending += chunk;
+      const complete = pending.split("\n");
+      pending = complete.pop()!;
+      for (const line of complete) {
+        if (OPERATION_LINE.test(line)) lines++;
+        if (options.killAfterLines !== undefined && lines >= options.killAfterLines) child.kill("SIGKILL");
+      }
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 240_000);
+    child.once("error", reject);
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr, durationMs: Date.now() - started, ...parseProvisionOutput(stdout) });
+    });
+  });
+}
+
+/** What a scenario varies: the stack outputs and the software the config pins. */
+export interface ProvisionInputs {
+  readonly userId: string;
+  readonly bootstrapServers: string;
+  readonly roleArn: string;
+  readonly versions: ArtifactVersions;
+  readonly artifacts: ArtifactSettings;
+  readonly topicSuffixes?: readonly string[];
+}
+
+export interface ProvisionFiles {
+  readonly configFile: string;
+  readonly outputsFile: string;
+}
+
+/** Writes pipeline.yaml and outputs.json (flat JSON, as `loadStackOutputs` accepts) into dir. */
+export function writeProvisionInputs(dir: string, host: TestHost, inputs: ProvisionInputs): ProvisionFiles {
+  const suffixes = inputs.topicSuffixes ?? ["pin", "geo", "user"];
+  const configFile = join(dir, "pipeline.yaml");
+  const outputsFile = join(dir, "outputs.json");
+  writeFileSync(
+    configFile,
+    stringify({
+      userId: inputs.userId,
+      region: "us-east-1",
+      availabilityZones: ["us-east-1a", "us-east-1b"],
+      clientHost: { sshAllowedCidrs: ["127.0.0.1/32"], sshPublicKey: `${host.identityFile}.pub`, sshUser: "ec2-user" },
+      msk: { kafkaVersion: `${inputs.versions.kafka.split(".").slice(0, 2).join(".")}.x` },
+      topics: { suffixes: [...suffixes], partitions: 1 },
+      software: { kafkaCliVersion: inputs.versions.kafka, confluentVersion: inputs.versions.confluent, mskIamAuthVersion: inputs.versions.mskIamAuth },
+      artifacts: inputs.artifacts,
+    }),
+  );
+  writeFileSync(
+    outputsFile,
+    JSON.stringify({
+      client_public_dns: host.host,
+      ssh_user: host.user,
+      msk_bootstrap_brokers_sasl_iam: inputs.bootstrapServers,
+      access_role_arn: inputs.roleArn,
+      topics: suffixes.map((suffix) => `${inputs.userId}.${suffix}`),
+      user_id: inputs.userId,
+    }),
+  );
+  return { configFile, outputsFile };
+}
+
+/** The CLI arguments that point it at the test host with the run's key. */
+export function hostArgs(host: TestHost, files: ProvisionFiles, knownHostsFile: string): string[] {
+  return ["--config", files.configFile, "--outputs", files.outputsFile, "--port", String(host.port), "--identity", host.identityFile, "--known-hosts", knownHostsFile];
+}
+
+/** A one-paragraph description of a run for assertion messages. */
+export function describeRun(run: ProvisionRun): string {
+  return `exit ${run.code}${run.signal ? ` (${run.signal})` : ""} after ${run.durationMs} ms\n--- stdout ---\n${run.stdout}--- stderr ---\n${run.stderr}`;
+}
