@@ -16,7 +16,7 @@ import { EmulationError } from "./errors";
 import { backoffDelayMs, eventOrder, LatencyHistogram, TokenBucket } from "./flow";
 import { produce, produceBody, produceHeaders, topicUrl, type ProduceOutcome } from "./kafka-rest";
 import { mulberry32 } from "./random";
-import { SOURCE_TABLES, TABLE_ROLES, type EventRows, type TableRole } from "./rows";
+import { TABLE_ROLES, type EventJson, type TableRole } from "./rows";
 
 /** Where events go: the API's invoke URL and the topic of each table. */
 export interface Targets {
@@ -28,8 +28,8 @@ export interface Targets {
 export interface EventSource {
   /** The ids that exist in all three tables. */
   readonly ids: readonly number[];
-  /** The events with these ids, in this order (ids may repeat). */
-  fetch(ids: readonly number[]): Promise<EventRows[]>;
+  /** The events with these ids as JSON, in this order (ids may repeat). */
+  fetch(ids: readonly number[]): Promise<EventJson[]>;
 }
 
 export interface EmulationOptions {
@@ -83,6 +83,13 @@ export interface EmulationSummary extends EmulationProgress {
   /** Set when records were dead-lettered. */
   readonly deadLetterPath?: string;
 }
+
+/**
+ * Jobs waiting for a free sender, and chunks read ahead of the dispatcher: enough that a sender never
+ * waits for the database, few enough that the events held in memory stay a handful of chunks.
+ */
+const QUEUED_JOBS = 3;
+const PREFETCH_CHUNKS = 2;
 
 /** With a target rate, one chunk carries at most this fraction of a second's events, keeping the flow smooth. */
 const CHUNKS_PER_SECOND_AT_RATE = 10;
@@ -223,7 +230,7 @@ export async function runEmulation(source: EventSource, options: EmulationOption
   };
 
   const dispatcher = async () => {
-    const reader = new Prefetcher(source, eventOrder(source.ids, options.seed), size, options.count ?? Number.POSITIVE_INFINITY, Math.max(2, Math.ceil(options.concurrency / 3) + 1));
+    const reader = new Prefetcher(source, eventOrder(source.ids, options.seed), size, options.count ?? Number.POSITIVE_INFINITY, PREFETCH_CHUNKS);
     try {
       while (!stopRequested()) {
         const chunk = await reader.next();
@@ -233,19 +240,10 @@ export async function runEmulation(source: EventSource, options: EmulationOption
           // short sleeps so a deadline or an abort is noticed while waiting for tokens
           while (performance.now() < until && !stopRequested()) await sleep(Math.min(until - performance.now(), 100));
         }
-        while (queue.length >= options.concurrency && !stopRequested()) await changed();
+        while (queue.length >= QUEUED_JOBS && !stopRequested()) await changed();
         if (stopRequested()) break;
         stats.events += chunk.length;
-        for (const role of TABLE_ROLES) {
-          const key = SOURCE_TABLES[role].key;
-          queue.push({
-            role,
-            records: chunk.map((event) => {
-              const row = event[role] as unknown as Record<string, unknown>;
-              return { event: Number(row[key]), json: JSON.stringify(row), attempts: 0 };
-            }),
-          });
-        }
+        for (const role of TABLE_ROLES) queue.push({ role, records: chunk.map((event) => ({ event: event.id, json: event[role], attempts: 0 })) });
         notify();
       }
     } catch (err) {
@@ -276,10 +274,10 @@ export async function runEmulation(source: EventSource, options: EmulationOption
 }
 
 /** One produce request as `--dry-run` prints it: method, URL, headers and the exact body. */
-export function describeRequests(events: readonly EventRows[], targets: Targets): string {
+export function describeRequests(events: readonly EventJson[], targets: Targets): string {
   return TABLE_ROLES.map((role) => {
     const url = topicUrl(targets.invokeUrl, targets.topics[role]);
-    const body = produceBody(events.map((event) => JSON.stringify(event[role])));
+    const body = produceBody(events.map((event) => event[role]));
     const headers = Object.entries(produceHeaders(Buffer.byteLength(body))).map(([name, value]) => `${name}: ${value}`);
     return [`POST ${url.href}`, ...headers, "", body, ""].join("\n");
   }).join("\n");
@@ -287,7 +285,7 @@ export function describeRequests(events: readonly EventRows[], targets: Targets)
 
 /** Keeps `depth` chunk reads in flight ahead of the dispatcher. */
 class Prefetcher {
-  private readonly pending: Promise<EventRows[]>[] = [];
+  private readonly pending: Promise<EventJson[]>[] = [];
 
   constructor(
     private readonly source: EventSource,
@@ -297,7 +295,7 @@ class Prefetcher {
     private readonly depth: number,
   ) {}
 
-  async next(): Promise<EventRows[] | undefined> {
+  async next(): Promise<EventJson[] | undefined> {
     this.fill();
     const chunk = this.pending.shift();
     if (chunk === undefined) return undefined;

@@ -62,9 +62,8 @@ export function produce(url: URL, body: string, recordCount: number, transport: 
       clearTimeout(timer);
       resolve(outcome);
     };
-    const payload = Buffer.from(body);
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-    const req = send(url, { method: "POST", agent: transport.agent, headers: produceHeaders(payload.length) }, (res) => {
+    const req = send(url, { method: "POST", agent: transport.agent, headers: produceHeaders(Buffer.byteLength(body)) }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("error", (err) => finish({ kind: "retry", reason: `response aborted: ${describeSocketError(err)}`, ambiguous: true }));
@@ -80,7 +79,7 @@ export function produce(url: URL, body: string, recordCount: number, transport: 
       if (fatal) finish({ kind: "fatal", reason: `${url.origin}: ${fatal}` });
       else finish({ kind: "retry", reason: describeSocketError(err), ambiguous: !NOT_SENT_CODES.has(code) });
     });
-    req.end(payload);
+    req.end(body);
   });
 }
 

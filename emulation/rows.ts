@@ -42,6 +42,14 @@ export interface UserRow {
   date_joined: string;
 }
 
+/** One emulated event as the JSON text of its three rows, ready to post. */
+export interface EventJson {
+  readonly id: number;
+  readonly pin: string;
+  readonly geo: string;
+  readonly user: string;
+}
+
 /** One emulated event: the rows with the same id in the three tables. */
 export interface EventRows {
   pin: PinRow;
@@ -57,6 +65,8 @@ export interface SourceTable {
   readonly key: string;
   /** Column names in `SELECT *` order. */
   readonly columns: readonly string[];
+  /** DATETIME columns, posted as `YYYY-MM-DD HH:MM:SS` text. */
+  readonly datetimeColumns: readonly string[];
   readonly ddl: string;
 }
 
@@ -66,6 +76,7 @@ export const SOURCE_TABLES: Readonly<Record<TableRole, SourceTable>> = {
     name: "pinterest_data",
     key: "index",
     columns: ["index", "unique_id", "title", "description", "poster_name", "follower_count", "tag_list", "is_image_or_video", "image_src", "downloaded", "save_location", "category"],
+    datetimeColumns: [],
     ddl: `CREATE TABLE IF NOT EXISTS pinterest_data (
   \`index\` INT NOT NULL PRIMARY KEY,
   unique_id VARCHAR(36) NOT NULL,
@@ -85,6 +96,7 @@ export const SOURCE_TABLES: Readonly<Record<TableRole, SourceTable>> = {
     name: "geolocation_data",
     key: "ind",
     columns: ["ind", "timestamp", "latitude", "longitude", "country"],
+    datetimeColumns: ["timestamp"],
     ddl: `CREATE TABLE IF NOT EXISTS geolocation_data (
   ind INT NOT NULL PRIMARY KEY,
   \`timestamp\` DATETIME NOT NULL,
@@ -97,6 +109,7 @@ export const SOURCE_TABLES: Readonly<Record<TableRole, SourceTable>> = {
     name: "user_data",
     key: "ind",
     columns: ["ind", "first_name", "last_name", "age", "date_joined"],
+    datetimeColumns: ["date_joined"],
     ddl: `CREATE TABLE IF NOT EXISTS user_data (
   ind INT NOT NULL PRIMARY KEY,
   first_name VARCHAR(64) NOT NULL,

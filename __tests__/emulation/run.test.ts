@@ -49,7 +49,7 @@ function expectedIds(count: number, seed: number): number[] {
 const keyOf = (topic: string, value: Record<string, unknown>) => Number(topic.endsWith(".pin") ? value.index : value.ind);
 
 describe("emulate run", () => {
-  it("N events become exactly N pin, N geo and N user records with matching ids and JSON types", async () => {
+  it("N events become exactly N pin, N geo and N user records with matching ids and JSON types", { timeout: 60_000 }, async () => {
     const { rest, outputs } = await startRest();
     const result = await runCli(["run", "--outputs", outputs, "--creds", creds, "--count", "500", "--batch", "64", "--concurrency", "4", "--seed", "9", "--json"]);
     expect(result.code, result.stderr).toBe(0);
@@ -82,7 +82,7 @@ describe("emulate run", () => {
     }
   });
 
-  it("under 30 % injected faults every record is acknowledged or dead-lettered, none lost", async () => {
+  it("under 30 % injected faults every record is acknowledged or dead-lettered, none lost", { timeout: 60_000 }, async () => {
     const { rest, outputs } = await startRest({ faults: { requestFaultRate: 0.3, recordErrorRate: 0.05, slowMs: 400 }, seed: 3 });
     const deadLetter = join(db.dir, "faults-dead.ndjson");
     const count = 2000;
@@ -117,7 +117,7 @@ describe("emulate run", () => {
     console.log(`faults: ${JSON.stringify(rest.requests)}; acknowledged ${summary.acknowledged}, dead-lettered ${summary.failed}, retried ${summary.retried}, duplicates at the server ${duplicates} (suspected ${summary.duplicatesSuspected})`);
   });
 
-  it("--rate holds within 5 % over 10 s, measured at the server", { timeout: 40_000 }, async () => {
+  it("--rate holds within 5 % over 10 s, measured at the server", { timeout: 60_000 }, async () => {
     const { rest, outputs } = await startRest();
     const rate = 150;
     const result = await runCli(["run", "--outputs", outputs, "--creds", creds, "--rate", String(rate), "--duration", "10", "--json"]);
@@ -133,7 +133,7 @@ describe("emulate run", () => {
     expect(Math.abs(arrivals.length - rate * 10) / (rate * 10)).toBeLessThan(0.05);
   });
 
-  it("--dry-run prints the requests and sends nothing", async () => {
+  it("--dry-run prints the requests and sends nothing", { timeout: 60_000 }, async () => {
     const { rest, outputs } = await startRest();
     const result = await runCli(["run", "--outputs", outputs, "--creds", creds, "--dry-run", "--batch", "2", "--seed", "9"]);
     expect(result.code, result.stderr).toBe(0);

@@ -31,7 +31,7 @@ async function tableRows(database: string, table: string, key: string): Promise<
 }
 
 describe("seed-db", () => {
-  it("creates the three tables with N rows each, and a second run adds nothing", async () => {
+  it("creates the three tables with N rows each, and a second run adds nothing", { timeout: 90_000 }, async () => {
     const first = await runCli(["seed-db", "--rows", "3000", "--creds", credsA]);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
@@ -51,7 +51,7 @@ describe("seed-db", () => {
     expect(users[1234]).toEqual(generateEvent(100, 1234).user);
   });
 
-  it("the same seed gives identical rows in another database, another seed different ones", async () => {
+  it("the same seed gives identical rows in another database, another seed different ones", { timeout: 90_000 }, async () => {
     const credsB = db.writeCreds("b.yaml", await db.createUser("emu", "s3cret", "seed_b"));
     const credsC = db.writeCreds("c.yaml", await db.createUser("emu", "s3cret", "seed_c"));
     expect((await runCli(["seed-db", "--rows", "500", "--seed", "7", "--creds", credsB])).code).toBe(0);
@@ -65,7 +65,7 @@ describe("seed-db", () => {
   });
 });
 
-describe.concurrent("bad input: one clear line, non-zero exit, no stack trace", () => {
+describe.concurrent("bad input: one clear line, non-zero exit, no stack trace", { timeout: 60_000 }, () => {
   let rest: KafkaRestDouble;
   let outputs: string;
 

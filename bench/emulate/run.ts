@@ -1,0 +1,141 @@
+/**
+ * bench:emulate — records/s and peak RSS of `emulate run` from a real MariaDB to a local Kafka REST
+ * v2 double (its own process), side by side with the seed's sequential one-record-per-request loop.
+ *
+ * Usage: npm run bench:emulate [-- --runs 5 --events 100000 --baseline-events 400 --rows 50000]
+ * Writes bench/emulate/RESULTS.md.
+ */
+import { execFile, fork, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { startMariaDb } from "../../__tests__/support/mariadb";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const { values } = parseArgs({ options: { runs: { type: "string" }, events: { type: "string" }, "baseline-events": { type: "string" }, "baseline-runs": { type: "string" }, rows: { type: "string" }, batch: { type: "string" }, concurrency: { type: "string" } } });
+const RUNS = Number(values.runs ?? 5);
+const EVENTS = Number(values.events ?? 100_000);
+const BASELINE_RUNS = Number(values["baseline-runs"] ?? 3);
+const BASELINE_EVENTS = Number(values["baseline-events"] ?? 400);
+const ROWS = Number(values.rows ?? 50_000);
+const BATCH = values.batch ?? "500";
+const CONCURRENCY = values.concurrency ?? "8";
+const USER_ID = "bench";
+
+interface RunResult {
+  readonly recordsPerSecond: number;
+  readonly acknowledged: number;
+  readonly wallSeconds: number;
+  readonly peakRssMb: number;
+}
+
+const median = (xs: readonly number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+/** Peak RSS (VmHWM) of a running process; polled until it exits, the last reading is the peak. */
+function watchPeakRss(child: ChildProcess): () => number {
+  let peakKb = 0;
+  const timer = setInterval(() => {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+      if (match) peakKb = Math.max(peakKb, Number(match[1]));
+    } catch {
+      // the process has exited
+    }
+  }, 20);
+  child.once("exit", () => clearInterval(timer));
+  return () => peakKb / 1024;
+}
+
+function runNode(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string; wallSeconds: number; peakRssMb: number }> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    // node --import tsx runs the CLI in one process, so /proc/<pid> is the emulator itself
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const peak = watchPeakRss(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    child.on("exit", (code) => resolve({ code: code ?? 1, stdout, stderr, wallSeconds: (performance.now() - started) / 1000, peakRssMb: peak() }));
+  });
+}
+
+function gitCommit(): Promise<string> {
+  return new Promise((resolve) => execFile("git", ["rev-parse", "--short", "HEAD"], { cwd: root }, (_err, out) => resolve(out.trim() || "unknown")));
+}
+
+const db = await startMariaDb();
+const restServer = fork(join(here, "rest-server.ts"), [`${USER_ID}.pin,${USER_ID}.geo,${USER_ID}.user`], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+try {
+  const creds = db.writeCreds("db_creds.yaml", await db.createUser("bench", "bench-pw", "pinterest_data"));
+  const port = await new Promise<number>((resolve) => restServer.once("message", (message) => resolve((message as { port: number }).port)));
+  const url = `http://127.0.0.1:${port}`;
+  process.stderr.write(`bench: seeding ${ROWS} rows\n`);
+  const seeded = await runNode(["emulation/cli.ts", "seed-db", "--rows", String(ROWS), "--creds", creds]);
+  if (seeded.code !== 0) throw new Error(`seed-db failed: ${seeded.stderr}`);
+  process.stderr.write(seeded.stdout);
+
+  const emulator: RunResult[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const result = await runNode(["emulation/cli.ts", "run", "--url", url, "--user-id", USER_ID, "--creds", creds, "--count", String(EVENTS), "--batch", BATCH, "--concurrency", CONCURRENCY, "--seed", String(run + 1), "--json", "--dead-letter", join(db.dir, "dead.ndjson")]);
+    if (result.code !== 0) throw new Error(`emulate run failed: ${result.stderr}`);
+    const summary = JSON.parse(result.stdout.trim().split("\n").at(-1) as string) as { recordsPerSecond: number; acknowledged: number };
+    emulator.push({ recordsPerSecond: summary.recordsPerSecond, acknowledged: summary.acknowledged, wallSeconds: result.wallSeconds, peakRssMb: result.peakRssMb });
+    process.stderr.write(`bench: emulator run ${run + 1}: ${Math.round(summary.recordsPerSecond)} records/s, ${summary.acknowledged} records, wall ${result.wallSeconds.toFixed(2)} s, peak RSS ${result.peakRssMb.toFixed(1)} MB\n`);
+  }
+
+  const baseline: RunResult[] = [];
+  for (let run = 0; run < BASELINE_RUNS; run++) {
+    const result = await runNode(["bench/emulate/sequential-baseline.ts", creds, url, USER_ID, String(BASELINE_EVENTS)]);
+    if (result.code !== 0) throw new Error(`baseline failed: ${result.stderr}`);
+    const summary = JSON.parse(result.stdout.trim()) as { recordsPerSecond: number; acknowledged: number };
+    baseline.push({ recordsPerSecond: summary.recordsPerSecond, acknowledged: summary.acknowledged, wallSeconds: result.wallSeconds, peakRssMb: result.peakRssMb });
+    process.stderr.write(`bench: baseline run ${run + 1}: ${Math.round(summary.recordsPerSecond)} records/s, ${summary.acknowledged} records, peak RSS ${result.peakRssMb.toFixed(1)} MB\n`);
+  }
+
+  const stats = await new Promise<{ written: Record<string, number> }>((resolve) => {
+    restServer.once("message", (message) => resolve(message as { written: Record<string, number> }));
+    restServer.send("stats");
+  });
+  const expectedWritten = 3 * (EVENTS * RUNS + BASELINE_EVENTS * BASELINE_RUNS);
+  const totalWritten = Object.values(stats.written).reduce((a, b) => a + b, 0);
+
+  const emuRate = median(emulator.map((r) => r.recordsPerSecond));
+  const emuRss = median(emulator.map((r) => r.peakRssMb));
+  const baseRate = median(baseline.map((r) => r.recordsPerSecond));
+  const baseRss = median(baseline.map((r) => r.peakRssMb));
+  const speedup = emuRate / baseRate;
+  const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  const report = `# bench:emulate — posting emulation throughput and memory
+
+Command: \`npm run bench:emulate\` (defaults: ${RUNS} emulator runs of ${EVENTS} events, ${BASELINE_RUNS} baseline runs of ${BASELINE_EVENTS} events, ${ROWS} seeded rows).
+Commit ${await gitCommit()}, ${new Date().toISOString().slice(0, 10)}. Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, MariaDB 10.11 (private instance, started like the tests).
+
+Path measured: MariaDB → emulator → HTTP on loopback → Kafka REST v2 double (the tests' contract-enforcing server, in its own process, counting only).
+Emulator: \`emulate run --batch ${BATCH} --concurrency ${CONCURRENCY} --count ${EVENTS}\` (\`node --import tsx emulation/cli.ts\`, one process).
+Baseline: \`bench/emulate/sequential-baseline.ts\`, the seed's loop without its sleep: a new DB connection and three \`LIMIT offset, 1\` queries per event, one POST per record on a new connection.
+records/s = acknowledged records / time from the first read to the last answer (the emulator's summary; process start-up excluded for both). Peak RSS = VmHWM of the process.
+
+| | records/s (median) | peak RSS (median) | runs |
+|---|---:|---:|---|
+| emulate run | ${Math.round(emuRate)} | ${emuRss.toFixed(1)} MB | ${emulator.map((r) => Math.round(r.recordsPerSecond)).join(", ")} records/s; wall ${emulator.map((r) => r.wallSeconds.toFixed(1)).join(", ")} s |
+| sequential baseline | ${Math.round(baseRate)} | ${baseRss.toFixed(1)} MB | ${baseline.map((r) => Math.round(r.recordsPerSecond)).join(", ")} records/s |
+| ratio | ${speedup.toFixed(0)}× | | |
+
+Targets: ≥ 20,000 records/s — ${verdict(emuRate >= 20_000)}; ≥ 50× the sequential loop — ${verdict(speedup >= 50)}; peak RSS < 150 MB — ${verdict(emuRss < 150)}.
+Records written at the double: ${totalWritten} of ${expectedWritten} sent by all runs${totalWritten === expectedWritten ? " (none lost, none duplicated)" : ""}.
+`;
+  writeFileSync(join(here, "RESULTS.md"), report);
+  process.stdout.write(report);
+} finally {
+  restServer.send("stop");
+  await db.stop();
+}
