@@ -76,7 +76,7 @@ describe("s3-tls-only", () => {
     expect(findings(s3TlsOnly, (stack) => bucketWithDocument(stack, (bucket) => [denyInsecure([bucket.arn, `${bucket.arn}/*`])]))).toEqual([]);
   });
 
-  it("passes with literal JSON naming the bucket ARNs", () => {
+  it("passes with literal JSON naming the bucket ARNs, with a literal or referenced partition", () => {
     const messages = findings(s3TlsOnly, (stack) => {
       const bucket = new S3Bucket(stack, "data", { bucket: "user-x-bucket" });
       const policy = JSON.stringify({
@@ -86,7 +86,7 @@ describe("s3-tls-only", () => {
             Effect: "Deny",
             Principal: { AWS: "*" },
             Action: "s3:*",
-            Resource: ["arn:aws:s3:::user-x-bucket", "arn:aws:s3:::user-x-bucket/*"],
+            Resource: ["arn:aws:s3:::user-x-bucket", "arn:${data.aws_partition.current.partition}:s3:::user-x-bucket/*"],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
           },
         ],

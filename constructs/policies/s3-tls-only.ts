@@ -42,14 +42,16 @@ function isInsecureTransportDenial(statement: PolicyStatement): boolean {
   );
 }
 
-function literalArn(bucket: StackResource): string | undefined {
-  return typeof bucket.block.bucket === "string" ? `arn:aws:s3:::${bucket.block.bucket}` : undefined;
+/** `arn:<partition>:s3:::<name>`, where the partition may be a literal or a reference such as `${data.aws_partition.p.partition}`. */
+function isLiteralArn(resource: string, bucket: StackResource, suffix: string): boolean {
+  const name = bucket.block.bucket;
+  return typeof name === "string" && /^arn:[^:]+:s3:::/.test(resource) && resource.slice(resource.indexOf(":::") + 3) === `${name}${suffix}`;
 }
 
 function coversBucket(resource: string, bucket: StackResource): boolean {
-  return resource === "*" || resource === `\${${addressOf(bucket)}.arn}` || resource === literalArn(bucket);
+  return resource === "*" || resource === `\${${addressOf(bucket)}.arn}` || isLiteralArn(resource, bucket, "");
 }
 
 function coversObjects(resource: string, bucket: StackResource): boolean {
-  return resource === "*" || resource === `\${${addressOf(bucket)}.arn}/*` || resource === `${literalArn(bucket)}/*`;
+  return resource === "*" || resource === `\${${addressOf(bucket)}.arn}/*` || isLiteralArn(resource, bucket, "/*");
 }
