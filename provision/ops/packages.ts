@@ -29,7 +29,8 @@ export const MISSING_PACKAGES_SCRIPT: Record<PackageManager, string> = {
   apt: `for p do s=$(dpkg-query -W -f='\${db:Status-Status}' "$p" 2>/dev/null || true); [ "$s" = installed ] || echo "missing=$p"; done`,
 };
 
-export const APT_INSTALL_SCRIPT = `apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@"`;
+/** Waits for the dpkg lock (an install of an interrupted run may still be finishing on the host) instead of failing at once. */
+export const APT_INSTALL_SCRIPT = `apt-get -o DPkg::Lock::Timeout=300 update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$@"`;
 
 /** Installs take minutes on a fresh host (the JRE alone is ~100 MB). */
 const INSTALL_TIMEOUT_MS = 20 * 60_000;

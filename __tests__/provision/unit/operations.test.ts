@@ -60,7 +60,7 @@ describe("packages", () => {
   });
 
   it("the Debian install refreshes the index only inside the install command", () => {
-    expect(APT_INSTALL_SCRIPT).toBe(`apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@"`);
+    expect(APT_INSTALL_SCRIPT).toBe(`apt-get -o DPkg::Lock::Timeout=300 update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$@"`);
   });
 
   it("plans nothing when nothing is missing", async () => {
