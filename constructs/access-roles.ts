@@ -6,9 +6,7 @@
  * least-privilege `kafka-cluster:*` permissions on this cluster's `<userId>.*` topics.
  */
 import { Construct } from "constructs";
-import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamInstanceProfile, IamRole, IamRolePolicy } from "./aws";
 import { kafkaGroupArn, kafkaTopicArn, policyDocument, serviceTrustStatement, type PolicyStatement } from "./iam";
 import type { KafkaCluster } from "./kafka-cluster";
 

@@ -3,7 +3,7 @@
  * MSK resource ARNs derived from the cluster's own ARN.
  */
 import { Construct } from "constructs";
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "./aws";
 import { Fn } from "../lib/cdktf";
 
 /** One IAM statement; `principals` and `condition` use Terraform's shapes so tests can read them back. */

@@ -4,17 +4,7 @@
  * seed's "HTTP proxy integration"), deployed to one stage with access logs and throttling.
  */
 import { Construct } from "constructs";
-import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
-import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
-import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
-import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
-import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
-import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
-import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
-import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { ApiGatewayAccount, ApiGatewayDeployment, ApiGatewayIntegration, ApiGatewayMethod, ApiGatewayMethodSettings, ApiGatewayResource, ApiGatewayRestApi, ApiGatewayStage, CloudwatchLogGroup, IamRole, IamRolePolicyAttachment } from "./aws";
 import { Fn } from "../lib/cdktf";
 import { partitionOf, policyDocument, serviceTrustStatement } from "./iam";
 import type { KafkaClientHost } from "./kafka-client-host";

@@ -5,12 +5,7 @@
  * the IMDSv2 requirement and the encrypted root volume.
  */
 import { Construct } from "constructs";
-import { Instance } from "@cdktf/provider-aws/lib/instance";
-import type { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
-import { KeyPair } from "@cdktf/provider-aws/lib/key-pair";
-import { LaunchTemplate, type LaunchTemplateBlockDeviceMappings, type LaunchTemplateMetadataOptions } from "@cdktf/provider-aws/lib/launch-template";
-import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Instance, KeyPair, LaunchTemplate, type IamInstanceProfile, type LaunchTemplateBlockDeviceMappings, type LaunchTemplateMetadataOptions, type SecurityGroup, type Subnet } from "./aws";
 import { Token } from "../lib/cdktf";
 
 /** Amazon Linux 2023's root device. */

@@ -4,11 +4,7 @@
  * topic creation (topics are created on purpose, named `<userId>.<suffix>`).
  */
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { MskCluster } from "@cdktf/provider-aws/lib/msk-cluster";
-import { MskConfiguration } from "@cdktf/provider-aws/lib/msk-configuration";
-import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { CloudwatchLogGroup, MskCluster, MskConfiguration, type SecurityGroup, type Subnet } from "./aws";
 import { Token } from "../lib/cdktf";
 
 export interface KafkaClusterProps {

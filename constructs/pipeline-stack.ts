@@ -4,7 +4,7 @@
  * with the outputs of {@link STACK_OUTPUTS} (the contract read by provisioning and emulation).
  */
 import type { Construct } from "constructs";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AwsProvider } from "./aws";
 import { type PipelineConfig, bucketName, topicNames } from "../lib/config";
 import { TerraformOutput, TerraformStack } from "../lib/cdktf";
 import { STACK_OUTPUTS, type StackOutputName } from "../lib/outputs";

@@ -8,15 +8,7 @@
  */
 import { existsSync } from "node:fs";
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { MskconnectConnector } from "@cdktf/provider-aws/lib/mskconnect-connector";
-import { MskconnectCustomPlugin } from "@cdktf/provider-aws/lib/mskconnect-custom-plugin";
-import { MskconnectWorkerConfiguration } from "@cdktf/provider-aws/lib/mskconnect-worker-configuration";
-import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { CloudwatchLogGroup, IamRole, IamRolePolicy, MskconnectConnector, MskconnectCustomPlugin, MskconnectWorkerConfiguration, S3Object, type SecurityGroup, type Subnet } from "./aws";
 import { Annotations, AssetType, Fn, TerraformAsset, TerraformLocal } from "../lib/cdktf";
 import type { DataBucket } from "./data-bucket";
 import { accountOf, kafkaGroupArn, kafkaTopicArn, policyDocument, serviceTrustStatement, type PolicyStatement } from "./iam";

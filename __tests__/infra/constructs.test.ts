@@ -1,8 +1,7 @@
 /** Construct rules and the pure default builders, each alone. */
 import { afterAll, describe, expect, it } from "vitest";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { TerraformStack, Testing } from "../../lib/cdktf";
+import { SecurityGroup, Subnet } from "../../constructs/aws";
 import { KafkaCluster, kafkaClusterProblems, mskServerProperties } from "../../constructs/kafka-cluster";
 import { networkDefaults } from "../../constructs/network";
 import { missingPluginMessage, s3SinkPluginUrl } from "../../constructs/s3-sink-connector";
