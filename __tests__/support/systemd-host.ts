@@ -8,7 +8,7 @@
  * own /etc or services is touched. See docs/testing.md ("The systemd test host").
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -63,6 +63,15 @@ export interface TestHost {
 export interface StartTestHostOptions {
   /** Give up on the boot after this long. @default 90_000 */
   readonly bootTimeoutMs?: number;
+  /**
+   * Fixed ports on 127.0.0.1 that services in this host will listen on (the host shares the machine's
+   * network). They are reserved machine-wide until stop(): a test run on the same machine that holds
+   * one is waited for, then the port must be free.
+   * @default [8082] (the REST proxy's port, fixed by the provisioning contract)
+   */
+  readonly reservePorts?: readonly number[];
+  /** How long to wait for another test run's reservation. @default 600_000 */
+  readonly reserveTimeoutMs?: number;
 }
 
 /** POSIX single-quoting of one word for the remote shell. */
@@ -101,6 +110,17 @@ export async function assertPortFree(port: number, why: string): Promise<void> {
 export async function startTestHost(options: StartTestHostOptions = {}): Promise<TestHost> {
   checkPrerequisites();
   stopOrphanedHosts();
+  const reservations: PortReservation[] = [];
+  try {
+    for (const port of options.reservePorts ?? [8082]) {
+      reservations.push(await reservePort(port, options.reserveTimeoutMs ?? 600_000));
+      await assertPortFree(port, "a service of the test host must listen there");
+    }
+  } catch (err) {
+    reservations.forEach((r) => r.release());
+    throw err;
+  }
+  const releaseReservations = () => reservations.forEach((r) => r.release());
   const machine = `${MACHINE_PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const workDir = mkdtempSync(join(tmpdir(), `${machine}-`));
   const identityFile = join(workDir, "id_ed25519");
@@ -152,6 +172,7 @@ export async function startTestHost(options: StartTestHostOptions = {}): Promise
     if (stopped) return;
     stopped = true;
     spawnSync("bash", ["-c", stopScript(machine, nspawnPid, workDir)], { stdio: "ignore", timeout: 30_000 });
+    releaseReservations();
   };
   process.once("exit", stopSync);
 
@@ -192,6 +213,7 @@ export async function startTestHost(options: StartTestHostOptions = {}): Promise
       stopped = true;
       process.removeListener("exit", stopSync);
       await new Promise<void>((resolve) => execFile("bash", ["-c", stopScript(machine, nspawnPid, workDir)], { timeout: 30_000 }, () => resolve()));
+      releaseReservations();
     },
   };
 
@@ -222,6 +244,53 @@ async function waitUntilRunning(host: TestHost, exited: () => boolean, timeoutMs
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`test host ${host.machine}: not running over SSH on port ${host.port} after ${timeoutMs} ms (last answer: ${last || "none"}); see docs/testing.md, "Debugging a failing boot"`);
+}
+
+interface PortReservation {
+  release(): void;
+}
+
+/**
+ * Takes the machine-wide reservation of a fixed port: a lock file naming the owning process,
+ * created exclusively; a lock whose owner has died is taken over. Waits while a live process holds it.
+ */
+async function reservePort(port: number, timeoutMs: number): Promise<PortReservation> {
+  mkdirSync(REGISTRY_DIR, { recursive: true });
+  const lock = join(REGISTRY_DIR, `port-${port}.lock`);
+  const mine = String(process.pid);
+  const deadline = Date.now() + timeoutMs;
+  let announced = false;
+  for (;;) {
+    try {
+      writeFileSync(lock, mine, { flag: "wx" });
+      // Two processes taking over the same stale lock: the last writer wins, the other retries.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (readFileSync(lock, "utf8") === mine) {
+        return { release: () => (readText(lock) === mine ? rmSync(lock, { force: true }) : undefined) };
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const owner = Number(readText(lock));
+      if (!owner || !isAlive(owner)) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`port ${port} stayed reserved by test process ${owner} for ${timeoutMs / 1000} s (another test run's host uses it; wait for it to finish, or remove ${lock} if that process is not a test run)`);
+      }
+      if (!announced) console.warn(`test host: port ${port} is reserved by test process ${owner}; waiting for it to finish`);
+      announced = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
 }
 
 function checkPrerequisites(): void {

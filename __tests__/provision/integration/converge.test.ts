@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ArtifactMirror, type ArtifactVersions, startArtifactMirror } from "../../support/artifact-mirror";
 import { type ProvisionFiles, type ProvisionInputs, type ProvisionRun, describeRun, hostArgs, runProvision, writeProvisionInputs } from "../../support/provision-cli";
-import { type TestHost, assertPortFree, startTestHost } from "../../support/systemd-host";
+import { type TestHost, startTestHost } from "../../support/systemd-host";
 
 const OPERATIONS = [
   "packages",
@@ -57,12 +57,13 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
   let knownHosts: string;
   let files: ProvisionFiles;
 
+  // up to 10 minutes: another test run on this machine may hold port 8082
   beforeAll(async () => {
-    await assertPortFree(REST_PORT, "the test host's REST proxy must listen there (the port is fixed by the provisioning contract)");
-    [host, mirror] = await Promise.all([startTestHost(), startArtifactMirror()]);
+    // The host reserves 8082 machine-wide (waiting for another test run that holds it) and checks it is free.
+    [host, mirror] = await Promise.all([startTestHost({ reservePorts: [REST_PORT] }), startArtifactMirror()]);
     dir = mkdtempSync(join(tmpdir(), "provision-converge-"));
     knownHosts = join(dir, "known_hosts");
-  });
+  }, 780_000);
 
   afterAll(async () => {
     await host?.stop();

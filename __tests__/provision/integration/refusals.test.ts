@@ -35,7 +35,8 @@ describe.sequential("provisioning refusals (systemd test host)", () => {
   let files: ProvisionFiles;
 
   beforeAll(async () => {
-    [host, mirror] = await Promise.all([startTestHost(), startArtifactMirror()]);
+    // This file never starts the REST proxy: no reservation of its port 8082.
+    [host, mirror] = await Promise.all([startTestHost({ reservePorts: [] }), startArtifactMirror()]);
     dir = mkdtempSync(join(tmpdir(), "provision-refusals-"));
     knownHosts = join(dir, "known_hosts");
   });
