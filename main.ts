@@ -19,8 +19,6 @@ import { summarizeStack } from "./scripts/lib/stack-summary";
 const USAGE = "usage: tsx main.ts [--config FILE] [--summary]";
 
 function main(): void {
-  // the CLI's version check is a network call that fails offline on every command
-  process.env.CHECKPOINT_DISABLE ??= "1";
   const { values } = parseArgs({
     options: { config: { type: "string" }, summary: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
     strict: true,

@@ -14,7 +14,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
@@ -123,8 +123,11 @@ function writeResults(table: string, runs: number, samples: Record<string, Sampl
 Command: \`npm run bench:synth -- --write\` (${runs} runs per variant after one untimed warm-up each, alternating).
 
 Machine: ${cpus().length} vCPU (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, Debian 12.
+Load average when the runs ended: ${loadavg().map((l) => l.toFixed(1)).join(" / ")} (1/5/15 min); anything above ${cpus().length} means other
+work shared the CPUs and inflated both columns.
 
-What is measured: each run is a fresh \`node --import tsx bench/synth/child.ts\` process that loads the stack's
+What is measured (the project's variant also turns off source-map decoding while it loads the provider
+modules, see constructs/aws.ts; the baseline loads the root the ordinary way): each run is a fresh \`node --import tsx bench/synth/child.ts\` process that loads the stack's
 modules, builds the stack from pipeline.example.yaml and writes cdk.tf.json. Wall time is spawn to exit
 (Node and tsx start-up included); peak RSS is the child's own \`process.resourceUsage().maxRSS\`.
 
