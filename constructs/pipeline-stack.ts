@@ -81,6 +81,7 @@ export class PipelineStack extends TerraformStack {
       bucket: this.bucket,
       subnets: this.network.privateSubnets,
       securityGroup: this.network.connectorSecurityGroup,
+      s3Endpoint: this.network.s3Endpoint,
       topicPattern,
       pluginZipPath: config.connector.pluginZipPath,
       pluginVersion: config.software.s3SinkPluginVersion,

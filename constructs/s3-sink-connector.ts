@@ -8,7 +8,7 @@
  */
 import { existsSync } from "node:fs";
 import { Construct } from "constructs";
-import { CloudwatchLogGroup, IamRole, IamRolePolicy, MskconnectConnector, MskconnectCustomPlugin, MskconnectWorkerConfiguration, S3Object, type SecurityGroup, type Subnet } from "./aws";
+import { CloudwatchLogGroup, IamRole, IamRolePolicy, MskconnectConnector, MskconnectCustomPlugin, MskconnectWorkerConfiguration, S3Object, type SecurityGroup, type Subnet, type VpcEndpoint } from "./aws";
 import { Annotations, AssetType, Fn, TerraformAsset, TerraformLocal } from "../lib/cdktf";
 import type { DataBucket } from "./data-bucket";
 import { accountOf, kafkaGroupArn, kafkaTopicArn, policyDocument, serviceTrustStatement, type PolicyStatement } from "./iam";
@@ -118,6 +118,8 @@ export interface S3SinkConnectorProps {
   /** The workers' subnets (private, one per zone). */
   readonly subnets: readonly Subnet[];
   readonly securityGroup: SecurityGroup;
+  /** The S3 gateway endpoint of the workers' route table; the connector is created after it, since private workers reach S3 only through it. */
+  readonly s3Endpoint: VpcEndpoint;
   /** The topics to sink, as both the connector's `topics.regex` and the IAM topic pattern, e.g. `0a1b2c3d4e5f.*`. */
   readonly topicPattern: string;
   /** The local path of the Confluent S3 sink zip; it may be missing at synth time. */
@@ -237,8 +239,8 @@ export class S3SinkConnector extends Construct {
       workerConfiguration: { arn: this.workerConfiguration.arn, revision: this.workerConfiguration.latestRevision },
       serviceExecutionRoleArn: this.executionRole.arn,
       logDelivery: { workerLogDelivery: { cloudwatchLogs: { enabled: true, logGroup: this.logGroup.name } } },
-      // the role's permissions must exist before the workers start reading
-      dependsOn: [permissions],
+      // the workers start reading and writing as soon as the connector exists
+      dependsOn: [permissions, props.s3Endpoint],
       timeouts: { create: "40m" },
     });
   }

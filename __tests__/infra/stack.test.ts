@@ -347,7 +347,7 @@ describe("S3 sink connector", () => {
     expect(trust.condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: [`\${element(split(":", ${clusterArn.slice(2, -1)}), 4)}`] }]);
   });
 
-  it("grants the execution role the pipeline topics, Connect's internal topics and group, and the bucket", () => {
+  it("grants the execution role the pipeline topics, Connect's internal topics and group, and the bucket, before the connector starts", () => {
     const policy = Object.values(resourcesOf(tf, "aws_iam_role_policy")).find((p) => p.role === refTo(tf, "aws_iam_role", "execution-role", "id"));
     const cluster = clusterArn.slice(2, -1);
     const bucketArn = refTo(tf, "aws_s3_bucket", "data-bucket", "arn");
@@ -360,7 +360,10 @@ describe("S3 sink connector", () => {
     ]);
     expect(statement(policy.policy, "Bucket").resources).toEqual([bucketArn]);
     expect(statement(policy.policy, "Objects")).toMatchObject({ resources: [`${bucketArn}/*`], actions: expect.arrayContaining(["s3:PutObject"]) });
-    expect(connector.depends_on).toEqual([`aws_iam_role_policy.${Object.keys(resourcesOf(tf, "aws_iam_role_policy")).find((n) => n.includes("execution-permissions"))}`]);
+    expect(connector.depends_on).toEqual([
+      `aws_iam_role_policy.${Object.keys(resourcesOf(tf, "aws_iam_role_policy")).find((n) => n.includes("execution-permissions"))}`,
+      `aws_vpc_endpoint.${Object.keys(resourcesOf(tf, "aws_vpc_endpoint"))[0]}`,
+    ]);
   });
 });
 
