@@ -161,6 +161,19 @@ async function main(): Promise<void> {
     }
     const verbose = await ansible("-vvv");
     const ansibleRoundTrips = verbose.stdout.split("\n").filter((line) => /SSH: EXEC ssh /.test(line)).length;
+    // Where Ansible's time goes: one more no-op run with the profile_tasks callback (slowest tasks first).
+    const profiled = await timed(
+      "ansible-playbook",
+      [join(here, "playbook.yml"), "--extra-vars", `@${join(dir, "vars.json")}`],
+      { ...ansibleEnv, ANSIBLE_CALLBACKS_ENABLED: "ansible.posix.profile_tasks" },
+      here,
+    );
+    const slowest = profiled.stdout
+      .split("\n")
+      .map((line) => /^(.+?) -+ (\d+\.\d+)s$/.exec(line.trim()))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .slice(0, 5)
+      .map((m) => `${m[1].trim()} ${m[2]} s`);
 
     const oursMedian = median(oursSeconds);
     const ansibleMedian = median(ansibleSeconds);
@@ -179,6 +192,8 @@ then ${RUNS} alternating no-op runs of each tool against it. Wall-clock time of 
 | Ansible: \`ansible-playbook bench/provision/playbook.yml\` | ${ansibleMedian.toFixed(2)} | ${ansibleSeconds.map((s) => s.toFixed(2)).join(", ")} | 1 (ControlPersist) | ${ansibleRoundTrips} (\`SSH: EXEC\` lines of \`-vvv\`) |
 
 Ours / Ansible: **${ratio.toFixed(2)}** (target ≤ 0.25: ${ratio <= 0.25 ? "met" : "NOT met"}).
+
+Ansible's slowest tasks in one more no-op run (profile_tasks): ${slowest.join("; ") || "n/a"}.
 
 Equivalence: the playbook renders the same four files from the same variables (\`bench/provision/templates/\`), checks the
 same packages (apt module), stats the versioned directories and flips the same symlinks, verifies the jar's sha256
