@@ -341,7 +341,8 @@ function isAlive(pid: number): boolean {
 function stopScript(machine: string, nspawnPid: number, workDir: string): string {
   const cgroups = CGROUP_ROOTS.map((root) => shellQuote(join(root, machine))).join(" ");
   return `
-    is_nspawn() { [ "$(cat /proc/${nspawnPid}/comm 2>/dev/null)" = systemd-nspawn ]; }
+    # alive and still nspawn (an exited child stays a zombie until node reaps it, which a sync stop blocks)
+    is_nspawn() { [ "$(cat /proc/${nspawnPid}/comm 2>/dev/null)" = systemd-nspawn ] && [ "$(awk '{print $3}' /proc/${nspawnPid}/stat 2>/dev/null)" != Z ]; }
     if is_nspawn; then
       kill -TERM ${nspawnPid} 2>/dev/null
       for _ in $(seq 200); do is_nspawn || break; sleep 0.1; done
