@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ArtifactMirror, type ArtifactVersions, startArtifactMirror } from "../../support/artifact-mirror";
 import { type ProvisionFiles, type ProvisionRun, describeRun, hostArgs, runProvision, writeProvisionInputs } from "../../support/provision-cli";
-import { type TestHost, startTestHost } from "../../support/systemd-host";
+import { type TestHost, freePort, startTestHost } from "../../support/systemd-host";
 
 const USER_ID = "itest02";
 const BROKERS = "b-1.refusals.abc123.c2.kafka.us-east-1.amazonaws.com:9098,b-2.refusals.abc123.c2.kafka.us-east-1.amazonaws.com:9098";
@@ -99,6 +99,55 @@ describe.sequential("provisioning refusals (systemd test host)", () => {
     expect(await optEntries()).not.toContain("2.3.7");
     expect((await host.ssh(["bash", "-lc", "echo $CLASSPATH"])).stdout.trim()).toBe("/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar");
   }, 240_000);
+
+  it("uses stand-ins that enforce the real contract: IAM settings, the jar on CLASSPATH, the listener", async () => {
+    // The installed stand-in kafka-topics.sh (java is there now), and a stand-in REST proxy unpacked by hand.
+    const jar = "/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar";
+    const topics = (env: string[], ...args: string[]) =>
+      host.ssh(["env", ...env, "/opt/kafka/bin/kafka-topics.sh", "--bootstrap-server", BROKERS, ...args], { allowFailure: true });
+    await host.ssh(["sh", "-c", "grep -v '^sasl.mechanism' /etc/kafka-client/client.properties > /tmp/no-mechanism.properties"]);
+
+    const accepted = await topics([`CLASSPATH=${jar}`], "--command-config", "/etc/kafka-client/client.properties", "--list");
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(accepted.stdout).toContain("__consumer_offsets");
+    for (const [env, args, refusal] of [
+      [[`CLASSPATH=${jar}`], ["--list"], /command-config/],
+      [[`CLASSPATH=${jar}`], ["--command-config", "/tmp/no-mechanism.properties", "--list"], /sasl\.mechanism/],
+      [["CLASSPATH=/opt/aws-msk-iam-auth/missing-all.jar"], ["--command-config", "/etc/kafka-client/client.properties", "--list"], /aws-msk-iam-auth/],
+    ] as const) {
+      const refused = await topics([...env], ...args);
+      expect(refused.code, `${args.join(" ")}: ${refused.stdout}`).toBe(1);
+      expect(refused.stderr).toMatch(refusal);
+    }
+
+    const { confluentBaseUrl } = await mirror.publish(INSTALLED);
+    const port = await freePort();
+    const rest = (properties: string[], classpath = jar) =>
+      host.ssh(
+        [
+          "sh", "-c",
+          'cd /tmp && printf "%s\\n" "$@" > rest.properties && CLASSPATH="$0" timeout 4 /tmp/confluent-8.0.0/bin/kafka-rest-start rest.properties',
+          classpath, ...properties,
+        ],
+        { allowFailure: true },
+      );
+    await host.ssh(["sh", "-c", `curl -fsS ${confluentBaseUrl}/8.0/confluent-community-8.0.0.tar.gz | tar -xz -C /tmp`]);
+    const client = (await host.ssh(["cat", "/etc/kafka-client/client.properties"])).stdout.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => `client.${l}`);
+    const good = [`bootstrap.servers=${BROKERS}`, `listeners=http://0.0.0.0:${port}`, ...client];
+    expect((await rest(good.filter((l) => !l.startsWith("bootstrap.servers")))).stderr).toMatch(/bootstrap\.servers/);
+    expect((await rest([...good.slice(0, 1), `listeners=http://localhost:${port}`, ...client])).stderr).toMatch(/listeners/);
+    expect((await rest(good.filter((l) => !l.startsWith("client.sasl.jaas.config")))).stderr).toMatch(/client\.sasl\.jaas\.config/);
+    expect((await rest(good, "/tmp/nothing.jar")).stderr).toMatch(/aws-msk-iam-auth/);
+    // Accepted: it serves until `timeout` stops it; ask it from the test (shared network) meanwhile.
+    const serving = rest(good);
+    let answer: unknown;
+    for (let i = 0; i < 30 && answer === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      answer = await fetch(`http://127.0.0.1:${port}/_standin`).then((r) => r.json(), () => undefined);
+    }
+    expect(answer).toMatchObject({ bootstrapServers: BROKERS, awsRoleArn: ROLE_ARN, classpathJar: jar });
+    expect((await serving).stdout).toContain("Server started, listening for requests...");
+  }, 60_000);
 
   it("refuses a changed host key with a clear message and exit 1, even with --accept-new-host-key", async () => {
     await configure(INSTALLED);
