@@ -1,5 +1,6 @@
-/** Runs the emulator's real CLI (`emulation/cli.ts`) in a child process, as `npm run emulate` does. */
+/** Runs the emulator's real CLI in a child process, exactly as `npm run emulate` does. */
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,9 +12,17 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** The node arguments of package.json's `emulate` script, so tests and the benchmark run what users run. */
+export function emulateNodeArgs(): string[] {
+  const script: string = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")).scripts.emulate;
+  const [program, ...args] = script.split(/\s+/);
+  if (program !== "node") throw new Error(`package.json scripts.emulate must run node, got: ${script}`);
+  return args.map((arg) => (arg.startsWith("-") ? arg : join(REPO_ROOT, arg)));
+}
+
 export function runCli(args: readonly string[], timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", join(REPO_ROOT, "emulation", "cli.ts"), ...args], { cwd: REPO_ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...emulateNodeArgs(), ...args], { cwd: REPO_ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

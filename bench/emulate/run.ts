@@ -11,6 +11,7 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { emulateNodeArgs } from "../../__tests__/emulation/cli-harness";
 import { startMariaDb } from "../../__tests__/support/mariadb";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -56,8 +57,8 @@ function watchPeakRss(child: ChildProcess): () => number {
 function runNode(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string; wallSeconds: number; peakRssMb: number }> {
   return new Promise((resolve) => {
     const started = performance.now();
-    // node --import tsx runs the CLI in one process, so /proc/<pid> is the emulator itself
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    // one node process runs the whole CLI, so /proc/<pid> is the emulator itself
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     const peak = watchPeakRss(child);
     let stdout = "";
     let stderr = "";
@@ -78,13 +79,13 @@ try {
   const port = await new Promise<number>((resolve) => restServer.once("message", (message) => resolve((message as { port: number }).port)));
   const url = `http://127.0.0.1:${port}`;
   process.stderr.write(`bench: seeding ${ROWS} rows\n`);
-  const seeded = await runNode(["emulation/cli.ts", "seed-db", "--rows", String(ROWS), "--creds", creds]);
+  const seeded = await runNode([...emulateNodeArgs(), "seed-db", "--rows", String(ROWS), "--creds", creds]);
   if (seeded.code !== 0) throw new Error(`seed-db failed: ${seeded.stderr}`);
   process.stderr.write(seeded.stdout);
 
   const emulator: RunResult[] = [];
   for (let run = 0; run < RUNS; run++) {
-    const result = await runNode(["emulation/cli.ts", "run", "--url", url, "--user-id", USER_ID, "--creds", creds, "--count", String(EVENTS), "--batch", BATCH, "--concurrency", CONCURRENCY, "--seed", String(run + 1), "--json", "--dead-letter", join(db.dir, "dead.ndjson")]);
+    const result = await runNode([...emulateNodeArgs(), "run", "--url", url, "--user-id", USER_ID, "--creds", creds, "--count", String(EVENTS), "--batch", BATCH, "--concurrency", CONCURRENCY, "--seed", String(run + 1), "--json", "--dead-letter", join(db.dir, "dead.ndjson")]);
     if (result.code !== 0) throw new Error(`emulate run failed: ${result.stderr}`);
     const summary = JSON.parse(result.stdout.trim().split("\n").at(-1) as string) as { recordsPerSecond: number; acknowledged: number };
     emulator.push({ recordsPerSecond: summary.recordsPerSecond, acknowledged: summary.acknowledged, wallSeconds: result.wallSeconds, peakRssMb: result.peakRssMb });
@@ -93,7 +94,7 @@ try {
 
   const baseline: RunResult[] = [];
   for (let run = 0; run < BASELINE_RUNS; run++) {
-    const result = await runNode(["bench/emulate/sequential-baseline.ts", creds, url, USER_ID, String(BASELINE_EVENTS)]);
+    const result = await runNode(["--import", "tsx", "bench/emulate/sequential-baseline.ts", creds, url, USER_ID, String(BASELINE_EVENTS)]);
     if (result.code !== 0) throw new Error(`baseline failed: ${result.stderr}`);
     const summary = JSON.parse(result.stdout.trim()) as { recordsPerSecond: number; acknowledged: number };
     baseline.push({ recordsPerSecond: summary.recordsPerSecond, acknowledged: summary.acknowledged, wallSeconds: result.wallSeconds, peakRssMb: result.peakRssMb });
@@ -120,7 +121,7 @@ Command: \`npm run bench:emulate\` (defaults: ${RUNS} emulator runs of ${EVENTS}
 Commit ${await gitCommit()}, ${new Date().toISOString().slice(0, 10)}. Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, MariaDB 10.11 (private instance, started like the tests).
 
 Path measured: MariaDB → emulator → HTTP on loopback → Kafka REST v2 double (the tests' contract-enforcing server, in its own process, counting only).
-Emulator: \`emulate run --batch ${BATCH} --concurrency ${CONCURRENCY} --count ${EVENTS}\` (\`node --import tsx emulation/cli.ts\`, one process).
+Emulator: \`emulate run --batch ${BATCH} --concurrency ${CONCURRENCY} --count ${EVENTS}\` (\`${["node", ...emulateNodeArgs().map((arg) => arg.replace(`${root}/`, ""))].join(" ")}\`, the command of \`npm run emulate\`, one process).
 Baseline: \`bench/emulate/sequential-baseline.ts\`, the seed's loop without its sleep: a new DB connection and three \`LIMIT offset, 1\` queries per event, one POST per record on a new connection.
 records/s = acknowledged records / time from the first read to the last answer (the emulator's summary; process start-up excluded for both). Peak RSS = VmHWM of the process.
 
