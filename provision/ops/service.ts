@@ -39,17 +39,18 @@ echo "active=$(systemctl is-active "$1" 2>/dev/null || true)"`;
 
 /**
  * Arguments: url tries unit [command...]. Runs the command (a systemctl start/restart), then polls
- * url every half second until anything answers HTTP; on timeout prints the unit's status and fails.
+ * every half second until the unit is active and url answers HTTP; on timeout prints the unit's
+ * status and fails. Both, because another process holding the port would answer for a crash-looping unit.
  */
 export const START_AND_WAIT_SCRIPT = `set -u
 url=$1 tries=$2 unit=$3
 shift 3
 if [ $# -gt 0 ]; then "$@" || exit $?; fi
 i=0
-until curl -s -o /dev/null -m 2 "$url"; do
+until systemctl is-active --quiet "$unit" && curl -s -o /dev/null -m 2 "$url"; do
   i=$((i + 1))
   if [ "$i" -ge "$tries" ]; then
-    echo "$unit did not answer HTTP on $url within $((tries / 2)) s:" >&2
+    echo "$unit was not active and answering HTTP on $url within $((tries / 2)) s:" >&2
     systemctl status --no-pager -n 15 "$unit" >&2 || true
     exit 1
   fi

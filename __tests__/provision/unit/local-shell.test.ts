@@ -16,6 +16,7 @@ import { OS_FACTS_SCRIPT } from "../../../provision/facts";
 import { archiveOperation, remoteFileOperation } from "../../../provision/ops/download";
 import { fileOperation } from "../../../provision/ops/file";
 import { MISSING_PACKAGES_SCRIPT } from "../../../provision/ops/packages";
+import { START_AND_WAIT_SCRIPT } from "../../../provision/ops/service";
 import { parseKeyValues, shScript } from "../../../provision/remote";
 import { LocalHost } from "./fake-host";
 import { DEBIAN } from "./operations.test";
@@ -213,5 +214,34 @@ describe("fact probes on a real shell", () => {
     const { stdout, code } = await new LocalHost().exec(shScript(MISSING_PACKAGES_SCRIPT.apt, "tar", "gzip", "no-such-package-xyz"));
     expect(code).toBe(0);
     expect(stdout).toBe("missing=no-such-package-xyz\n");
+  });
+});
+
+describe("start-and-wait on a real shell", () => {
+  // a stand-in systemctl on PATH whose is-active answer each test sets; the URL is the real loopback server
+  const stubDir = join(root, "systemctl-stub");
+  const setActive = (code: number) => writeFileSync(join(stubDir, "is-active-code"), String(code));
+  const startAndWait = (tries: string) =>
+    new LocalHost().exec(shScript(START_AND_WAIT_SCRIPT, `${baseUrl}/`, tries, "kafka-rest.service"), { env: { PATH: `${stubDir}:${process.env.PATH}` } });
+
+  beforeAll(() => {
+    mkdirSync(stubDir, { recursive: true });
+    writeFileSync(join(stubDir, "systemctl"), `#!/bin/sh
+[ "$1" = is-active ] && exit "$(cat ${JSON.stringify(join(stubDir, "is-active-code"))})"
+exit 0
+`, { mode: 0o755 });
+  });
+
+  it("fails when something answers on the port but the unit is not active (a foreign listener does not count)", async () => {
+    setActive(3);
+    const result = await startAndWait("2");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`kafka-rest.service was not active and answering HTTP on ${baseUrl}/ within 1 s:`);
+  });
+
+  it("reports readiness once the unit is active and the URL answers", async () => {
+    setActive(0);
+    const result = await startAndWait("2");
+    expect(result).toMatchObject({ code: 0, stdout: "ready_after_ms=0\n" });
   });
 });
