@@ -99,6 +99,7 @@ export class PipelineStack extends TerraformStack {
       throttlingRateLimit: config.api.throttlingRateLimit,
       throttlingBurstLimit: config.api.throttlingBurstLimit,
       accessLogRetentionDays: config.api.accessLogRetentionDays,
+      manageAccountCloudWatchRole: config.api.manageAccountLoggingRole,
     });
 
     const values: Record<StackOutputName, string | string[]> = {

@@ -146,6 +146,8 @@ const configSchema = z.strictObject(
         throttlingRateLimit: z.number(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).positive(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).max(10000, expect("at most 10000 requests per second", "API Gateway's account limit is 10000")).default(1000),
         throttlingBurstLimit: positiveInt("a burst size from 1 to 5000", "API Gateway's account limit is 5000", 5000).default(2000),
         accessLogRetentionDays: retentionDays.default(30),
+        // access logging needs API Gateway's region-wide CloudWatch role; a shared account may already set it
+        manageAccountLoggingRole: z.boolean(expect("true or false", "set false when the account already has API Gateway's CloudWatch logging role, so this stack does not replace it")).default(true),
       }, section("api"))
       .prefault({}),
     bucket: z

@@ -136,6 +136,8 @@ const FIELD_CASES: readonly (readonly [string, string, unknown, string])[] = [
    "api.throttlingBurstLimit: got 6000, expected a burst size from 1 to 5000 (API Gateway's account limit is 5000)"],
   ["api.accessLogRetentionDays is 0", "api.accessLogRetentionDays", 0,
    "api.accessLogRetentionDays: got 0, expected one of CloudWatch's retention values 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (pick the nearest allowed value)"],
+  ["api.manageAccountLoggingRole is not a boolean", "api.manageAccountLoggingRole", "yes",
+   "api.manageAccountLoggingRole: got \"yes\", expected true or false (set false when the account already has API Gateway's CloudWatch logging role, so this stack does not replace it)"],
   ["bucket.forceDestroy is not a boolean", "bucket.forceDestroy", "no",
    "bucket.forceDestroy: got \"no\", expected true or false (true lets cdktf destroy delete a bucket that still holds objects)"],
   ["tags is a list", "tags", ["Project"],

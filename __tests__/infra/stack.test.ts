@@ -424,6 +424,13 @@ describe("ingest API", () => {
     expect(onlyResource(tf, "aws_iam_role_policy_attachment").policy_arn).toMatch(/:iam::aws:policy\/service-role\/AmazonAPIGatewayPushToCloudWatchLogs$/);
   });
 
+  it("leaves the account's CloudWatch role alone when the config says the account has one", () => {
+    const { tf: shared } = synthPipeline(exampleConfig((doc) => (doc.api.manageAccountLoggingRole = false)));
+    expect(resourcesOf(shared, "aws_api_gateway_account")).toEqual({});
+    expect(Object.keys(resourcesOf(shared, "aws_iam_role")).some((id) => id.includes("cloudwatch-role"))).toBe(false);
+    expect(onlyResource(shared, "aws_api_gateway_stage").access_log_settings.destination_arn).toBe(refTo(shared, "aws_cloudwatch_log_group", "access-logs", "arn"));
+  });
+
   it("throttles every method of the stage as configured", () => {
     expect(onlyResource(tf, "aws_api_gateway_method_settings")).toMatchObject({
       method_path: "*/*",
