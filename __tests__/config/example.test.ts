@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { bucketName, loadConfig, topicNames } from "../../lib/config";
-import { EXAMPLE_KEY, parse, REPO_ROOT } from "./support";
+import { REPO_ROOT } from "../support/paths";
+import { EXAMPLE_KEY, parse } from "./support";
 
 const EXAMPLE_PATH = resolve(REPO_ROOT, "pipeline.example.yaml");
 

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { stringify } from "yaml";
 import { ConfigError, type PipelineConfig, parseConfig } from "../../lib/config";
+import { REPO_ROOT } from "../support/paths";
 
-export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 export const EXAMPLE_KEY = readFileSync(resolve(REPO_ROOT, "example-keys/operator.pub"), "utf8").trim();
 
 /** Only the required settings; everything else takes its default. */

@@ -1,10 +1,9 @@
 /** Runs the emulator's real CLI in a child process, exactly as `npm run emulate` does. */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { REPO_ROOT } from "../support/paths";
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export interface CliResult {
   readonly code: number;

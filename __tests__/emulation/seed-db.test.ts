@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateEvent } from "../../emulation/rows";
-import { freePort, startMariaDb, type MariaDb } from "../support/mariadb";
+import { startMariaDb, type MariaDb } from "../support/mariadb";
+import { freePort } from "../support/net";
 import { startKafkaRestDouble, type KafkaRestDouble } from "./kafka-rest-double";
 import { lines, runCli } from "./cli-harness";
 

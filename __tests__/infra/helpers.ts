@@ -2,14 +2,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse, stringify } from "yaml";
 import { App, Testing } from "../../lib/cdktf";
 import { parseConfig, type PipelineConfig } from "../../lib/config";
 import { STACK_ID } from "../../lib/outputs";
 import { PipelineStack } from "../../constructs/pipeline-stack";
-
-export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+import { REPO_ROOT } from "../support/paths";
 
 /** A writable scratch directory, removed by the returned cleanup. */
 export function scratchDir(prefix: string): { dir: string; cleanup: () => void } {

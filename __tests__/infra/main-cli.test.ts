@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { managedResourceCount } from "../../scripts/lib/stack-summary";
-import { REPO_ROOT, scratchDir } from "./helpers";
+import { REPO_ROOT } from "../support/paths";
+import { scratchDir } from "./helpers";
 
 const CLI_TIMEOUT = 90_000;
 /** tsx's loader by absolute URL: the processes run outside the repository. */

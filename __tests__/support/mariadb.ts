@@ -5,10 +5,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
+import { freePort } from "./net";
 
 export interface MariaDb {
   readonly port: number;
@@ -24,17 +24,6 @@ export interface MariaDb {
 }
 
 const FIX = "run: bash scripts/test-prereqs.sh (installs mariadb-server)";
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 export async function startMariaDb(): Promise<MariaDb> {
   const dir = mkdtempSync(join(tmpdir(), "emulation-mariadb-"));

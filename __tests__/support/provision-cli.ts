@@ -4,13 +4,12 @@
  */
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { stringify } from "yaml";
 import type { ArtifactSettings, ArtifactVersions } from "./artifact-mirror";
+import { REPO_ROOT } from "./paths";
 import type { TestHost } from "./systemd-host";
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const PROVISION_ENTRY = join(REPO_ROOT, "provision", "host.mjs");
 
 export type OperationStatus = "ok" | "changed" | "failed" | "skipped";

@@ -12,6 +12,8 @@ import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rea
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { command, shellQuote } from "../../provision/remote";
+import { freePort } from "./net";
 
 /** Where the prereq script keeps the finished rootfs (a symlink to the current recipe's build). */
 export const TEST_HOST_ROOTFS = "/var/cache/pipeline-test-host/current";
@@ -72,23 +74,6 @@ export interface StartTestHostOptions {
   readonly reservePorts?: readonly number[];
   /** How long to wait for another test run's reservation. @default 600_000 */
   readonly reserveTimeoutMs?: number;
-}
-
-/** POSIX single-quoting of one word for the remote shell. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Returns a TCP port that was free on 127.0.0.1 a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Throws a clear message when the port is taken on 127.0.0.1 (e.g. the REST proxy's fixed 8082). */
@@ -183,7 +168,7 @@ export async function startTestHost(options: StartTestHostOptions = {}): Promise
   ];
   const ssh = (argv: readonly string[], opts: SshOptions = {}): Promise<SshResult> =>
     new Promise((resolve, reject) => {
-      const remote = argv.map(shellQuote).join(" ");
+      const remote = command(argv);
       const child = execFile("ssh", [...sshBase(opts.user ?? "ec2-user"), remote], { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : 255) : 0;
         if (code !== 0 && !opts.allowFailure) {

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ArtifactMirror, type ArtifactVersions, startArtifactMirror } from "../../support/artifact-mirror";
 import { type ProvisionFiles, type ProvisionRun, describeRun, hostArgs, runProvision, writeProvisionInputs } from "../../support/provision-cli";
-import { type TestHost, freePort, startTestHost } from "../../support/systemd-host";
+import { freePort } from "../../support/net";
+import { type TestHost, startTestHost } from "../../support/systemd-host";
 
 const USER_ID = "itest02";
 const BROKERS = "b-1.refusals.abc123.c2.kafka.us-east-1.amazonaws.com:9098,b-2.refusals.abc123.c2.kafka.us-east-1.amazonaws.com:9098";
