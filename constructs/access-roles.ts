@@ -7,7 +7,7 @@
  */
 import { Construct } from "constructs";
 import { IamInstanceProfile, IamRole, IamRolePolicy } from "./aws";
-import { kafkaGroupArn, kafkaTopicArn, policyDocument, serviceTrustStatement, type PolicyStatement } from "./iam";
+import { kafkaClusterStatement, kafkaGroupArn, kafkaTopicArn, policyDocument, serviceTrustStatement, type PolicyStatement } from "./iam";
 import type { KafkaCluster } from "./kafka-cluster";
 
 export interface AccessRolesProps {
@@ -27,13 +27,7 @@ export interface AccessRolesProps {
 /** The access role's Kafka permissions: the cluster, the pipeline's topics and the named consumer groups. */
 export function kafkaClientStatements(clusterArn: string, topicPattern: string, consumerGroups: readonly string[]): PolicyStatement[] {
   return [
-    {
-      sid: "Cluster",
-      effect: "Allow",
-      // WriteDataIdempotently: Kafka 3 producers (the REST proxy's) are idempotent by default
-      actions: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster", "kafka-cluster:WriteDataIdempotently"],
-      resources: [clusterArn],
-    },
+    kafkaClusterStatement(clusterArn),
     {
       sid: "PipelineTopics",
       effect: "Allow",

@@ -45,6 +45,19 @@ export function kafkaTopicArn(clusterArn: string, topicPattern: string): string 
   return `${Fn.replace(clusterArn, ":cluster/", ":topic/")}/${topicPattern}`;
 }
 
+/**
+ * Joining an IAM-auth cluster: every Kafka client (the REST proxy, the CLI, Connect's workers) needs it.
+ * WriteDataIdempotently because Kafka 3 producers are idempotent by default.
+ */
+export function kafkaClusterStatement(clusterArn: string): PolicyStatement {
+  return {
+    sid: "Cluster",
+    effect: "Allow",
+    actions: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster", "kafka-cluster:WriteDataIdempotently"],
+    resources: [clusterArn],
+  };
+}
+
 /** The ARN of consumer groups of an MSK cluster; see {@link kafkaTopicArn}. */
 export function kafkaGroupArn(clusterArn: string, groupPattern: string): string {
   return `${Fn.replace(clusterArn, ":cluster/", ":group/")}/${groupPattern}`;

@@ -11,7 +11,7 @@ import { Construct } from "constructs";
 import { CloudwatchLogGroup, IamRole, IamRolePolicy, MskconnectConnector, MskconnectCustomPlugin, MskconnectWorkerConfiguration, S3Object, type SecurityGroup, type Subnet, type VpcEndpoint } from "./aws";
 import { Annotations, AssetType, Fn, TerraformAsset, TerraformLocal } from "../lib/cdktf";
 import type { DataBucket } from "./data-bucket";
-import { accountOf, kafkaGroupArn, kafkaTopicArn, policyDocument, serviceTrustStatement, type PolicyStatement } from "./iam";
+import { accountOf, kafkaClusterStatement, kafkaGroupArn, kafkaTopicArn, policyDocument, serviceTrustStatement, type PolicyStatement } from "./iam";
 import type { KafkaCluster } from "./kafka-cluster";
 
 /** Confluent Hub's download URL of an S3 sink connector release. */
@@ -69,12 +69,7 @@ export function workerProperties(): string {
  */
 export function connectorStatements(clusterArn: string, topicPattern: string, connectorName: string, bucketArn: string): PolicyStatement[] {
   return [
-    {
-      sid: "Cluster",
-      effect: "Allow",
-      actions: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster", "kafka-cluster:WriteDataIdempotently"],
-      resources: [clusterArn],
-    },
+    kafkaClusterStatement(clusterArn),
     {
       sid: "SourceTopics",
       effect: "Allow",
