@@ -6,9 +6,9 @@
 import { Construct } from "constructs";
 import { ApiGatewayAccount, ApiGatewayDeployment, ApiGatewayIntegration, ApiGatewayMethod, ApiGatewayMethodSettings, ApiGatewayResource, ApiGatewayRestApi, ApiGatewayStage, CloudwatchLogGroup, IamRole, IamRolePolicyAttachment } from "./aws";
 import { Fn } from "../lib/cdktf";
+import { REST_PROXY_PORT } from "../lib/config";
 import { partitionOf, policyDocument, serviceTrustStatement } from "./iam";
 import type { KafkaClientHost } from "./kafka-client-host";
-import { REST_PROXY_PORT } from "./network";
 
 export interface IngestApiProps {
   /** The API's name (the seed names it after the user id) and the prefix of its log group and role. */

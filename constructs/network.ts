@@ -5,11 +5,10 @@
  */
 import { Construct } from "constructs";
 import { InternetGateway, Route, RouteTable, RouteTableAssociation, SecurityGroup, Subnet, Vpc, VpcEndpoint, VpcSecurityGroupEgressRule, VpcSecurityGroupIngressRule } from "./aws";
+import { REST_PROXY_PORT } from "../lib/config";
 
 /** MSK's port for SASL/IAM over TLS. */
 export const KAFKA_IAM_PORT = 9098;
-/** The Confluent REST proxy's default listener port, the API Gateway integration's target. */
-export const REST_PROXY_PORT = 8082;
 
 export interface NetworkProps {
   /** Prefixes every Name tag and security group name. */

@@ -22,6 +22,12 @@ export type MskKafkaVersion = keyof typeof SUPPORTED_MSK_VERSIONS;
 /** The Scala build of the Apache Kafka tarball (`kafka_<scala>-<version>.tgz`). */
 export const KAFKA_SCALA_VERSION = "2.13";
 
+/**
+ * The Confluent REST proxy's listener port: the provisioner configures it, the client security group
+ * opens it and the API Gateway integration targets it, so it is one constant.
+ */
+export const REST_PROXY_PORT = 8082;
+
 export const DEFAULT_CONFIG_FILE = "pipeline.yaml";
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;

@@ -5,7 +5,7 @@
  * Everything it installs is derived from the pipeline config (versions, artifact URLs and
  * checksums, topics, partitions) and the stack outputs (brokers, role ARN, SSH user).
  */
-import { KAFKA_SCALA_VERSION, type PipelineConfig, topicNames } from "../lib/config";
+import { KAFKA_SCALA_VERSION, type PipelineConfig, REST_PROXY_PORT, topicNames } from "../lib/config";
 import type { StackOutputs } from "../lib/outputs";
 import type { Play } from "./engine";
 import type { OsFacts } from "./facts";
@@ -22,8 +22,6 @@ export type Tag = (typeof TAGS)[number];
 
 export const HANDLER_DAEMON_RELOAD = "daemon-reload";
 export const HANDLER_RESTART_KAFKA_REST = "restart kafka-rest";
-
-export const REST_PROXY_PORT = 8082;
 
 /** What the play needs, resolved from config and outputs. */
 export interface ClientHostSettings {
