@@ -61,11 +61,7 @@ export interface Host {
   readonly user: string;
   /** Runs `argv` (see {@link renderCommand}); resolves with any exit code, rejects only on transport errors and timeouts. */
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
-  /** Writes a file as the login user (SFTP on SSH hosts). */
-  writeFile(path: string, data: string | Buffer, mode: number): Promise<void>;
-  /** Atomically replaces `to` with `from` (posix-rename on SSH hosts, `mv -f` when the server lacks it). */
-  rename(from: string, to: string): Promise<void>;
-  /** Requests sent so far (every exec and every SFTP request). */
+  /** Commands sent so far: the round trips of the run. */
   readonly roundTrips: number;
   close(): Promise<void>;
 }

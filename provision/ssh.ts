@@ -6,7 +6,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { Socket } from "node:net";
 import { dirname } from "node:path";
-import { Client, type ClientChannel, type SFTPWrapper } from "ssh2";
+import { Client, type ClientChannel } from "ssh2";
 import { HostKeyError, hostKeyErrorMessage, knownHostsLine, knownHostsName, parseKnownHosts, preferredHostKeyAlgorithms, verifyHostKey } from "./known-hosts";
 import { DEFAULT_EXEC_TIMEOUT_MS, type ExecOptions, type ExecResult, type Host, RemoteCommandError, describeCommand, renderCommand } from "./remote";
 
@@ -43,7 +43,6 @@ export class SshHost implements Host {
   readonly name: string;
   readonly user: string;
   private requests = 0;
-  private sftpSession?: Promise<SFTPWrapper>;
 
   private constructor(
     private readonly client: Client,
@@ -160,35 +159,6 @@ export class SshHost implements Host {
         stream.end(options.stdin ?? "");
       });
     });
-  }
-
-  private sftp(): Promise<SFTPWrapper> {
-    this.sftpSession ??= new Promise((resolve, reject) => {
-      this.requests++;
-      this.client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp)));
-    });
-    return this.sftpSession;
-  }
-
-  async writeFile(path: string, data: string | Buffer, mode: number): Promise<void> {
-    const sftp = await this.sftp();
-    // open + write + close
-    this.requests += 3;
-    await new Promise<void>((resolve, reject) =>
-      sftp.writeFile(path, data, { mode }, (err) => (err ? reject(new RemoteCommandError(this.name, "sftp write", path, -1, err.message)) : resolve())),
-    );
-  }
-
-  async rename(from: string, to: string): Promise<void> {
-    const sftp = await this.sftp();
-    this.requests++;
-    try {
-      await new Promise<void>((resolve, reject) => sftp.ext_openssh_rename(from, to, (err) => (err ? reject(err) : resolve())));
-    } catch (err) {
-      if (!/does not support/.test((err as Error).message)) throw new RemoteCommandError(this.name, "sftp rename", `${from} -> ${to}`, -1, (err as Error).message);
-      const result = await this.exec(["mv", "-f", from, to]);
-      if (result.code !== 0) throw new RemoteCommandError(this.name, "rename", renderCommand(["mv", "-f", from, to]), result.code, result.stderr);
-    }
   }
 
   async close(): Promise<void> {

@@ -188,7 +188,7 @@ then ${RUNS} alternating no-op runs of each tool against it. Wall-clock time of 
 
 | | median of ${RUNS} (s) | runs (s) | SSH connections | SSH round trips |
 |---|---:|---|---:|---:|
-| ours: \`node provision/host.mjs\` | ${oursMedian.toFixed(2)} | ${oursSeconds.map((s) => s.toFixed(2)).join(", ")} | 1 | ${oursRoundTrips} (exec + sftp requests, from \`--verbose\`) |
+| ours: \`node provision/host.mjs\` | ${oursMedian.toFixed(2)} | ${oursSeconds.map((s) => s.toFixed(2)).join(", ")} | 1 | ${oursRoundTrips} (commands sent, from \`--verbose\`) |
 | Ansible: \`ansible-playbook bench/provision/playbook.yml\` | ${ansibleMedian.toFixed(2)} | ${ansibleSeconds.map((s) => s.toFixed(2)).join(", ")} | 1 (ControlPersist) | ${ansibleRoundTrips} (\`SSH: EXEC\` lines of \`-vvv\`) |
 
 Ours / Ansible: **${ratio.toFixed(2)}** (target ≤ 0.25: ${ratio <= 0.25 ? "met" : "NOT met"}).

@@ -5,13 +5,12 @@
  * group and sha256 (plus its content with --diff).
  * Changed when: the content differs or the file is missing (a write), or only the mode or
  * owner drifted (a chmod/chown, the content untouched).
- * Commands: privileged files are written by one `sudo -n sh -c` that creates a temp file in
- * the target directory from stdin, sets mode and owner, runs the optional validate command on
- * it and renames it into place; unprivileged ones go over SFTP and posix-rename. The live file
- * is never truncated.
+ * Commands: one `sudo -n sh -c` that creates a temp file in the target directory from stdin,
+ * sets mode and owner, runs the optional validate command on it and renames it into place. The
+ * live file is never truncated.
  * Notifies: whatever the caller lists, on any change.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createTwoFilesPatch } from "diff";
 import type { Change, Operation } from "../engine";
 import { type Host, parseKeyValues, run, shScript } from "../remote";
@@ -31,8 +30,6 @@ export interface FileSpec {
    * @default - no validation
    */
   readonly validate?: readonly string[];
-  /** Write as root through sudo. When false the file is written by the login user over SFTP. @default true */
-  readonly become?: boolean;
 }
 
 export interface FileFacts {
@@ -127,33 +124,20 @@ export function planFile(facts: FileFacts, spec: FileSpec): FileChange[] {
 }
 
 function withDefaults(spec: FileSpec) {
-  return { mode: spec.mode ?? 0o644, owner: spec.owner ?? "root", group: spec.group ?? "root", become: spec.become ?? true };
+  return { mode: spec.mode ?? 0o644, owner: spec.owner ?? "root", group: spec.group ?? "root" };
 }
 
-export async function gatherFile(host: Host, operation: string, path: string, withContent: boolean, sudo: boolean): Promise<FileFacts> {
-  return parseFileFacts(await run(host, operation, shScript(FILE_FACTS_SCRIPT, path, withContent ? "content" : ""), { sudo }));
+export async function gatherFile(host: Host, operation: string, path: string, withContent: boolean): Promise<FileFacts> {
+  return parseFileFacts(await run(host, operation, shScript(FILE_FACTS_SCRIPT, path, withContent ? "content" : ""), { sudo: true }));
 }
 
 /** Writes `spec` atomically (see the module comment). */
 export async function writeFileAtomic(host: Host, operation: string, spec: FileSpec): Promise<void> {
-  const { mode, owner, group, become } = withDefaults(spec);
-  if (become) {
-    await run(host, operation, shScript(ATOMIC_WRITE_SCRIPT, spec.path, octal(mode), `${owner}:${group}`, ...(spec.validate ?? [])), {
-      sudo: true,
-      stdin: spec.content,
-    });
-    return;
-  }
-  const slash = spec.path.lastIndexOf("/");
-  const temp = `${spec.path.slice(0, slash)}/.provision-${randomBytes(4).toString("hex")}-${spec.path.slice(slash + 1)}`;
-  await host.writeFile(temp, spec.content, mode);
-  try {
-    if (spec.validate) await run(host, operation, spec.validate.map((arg) => (arg === "%s" ? temp : arg)));
-    await host.rename(temp, spec.path);
-  } catch (err) {
-    await host.exec(["rm", "-f", temp]);
-    throw err;
-  }
+  const { mode, owner, group } = withDefaults(spec);
+  await run(host, operation, shScript(ATOMIC_WRITE_SCRIPT, spec.path, octal(mode), `${owner}:${group}`, ...(spec.validate ?? [])), {
+    sudo: true,
+    stdin: spec.content,
+  });
 }
 
 /** Masks values that look secret (passwords, secret keys, tokens), keeping role ARNs and hosts readable. */
@@ -170,18 +154,17 @@ export function fileDiff(path: string, before: string, after: string): string {
 }
 
 export function fileOperation(name: string, tags: readonly string[], spec: FileSpec, notifies: readonly string[] = []): Operation<FileFacts, FileChange> {
-  const { become } = withDefaults(spec);
   return {
     name,
     tags,
     notifies,
-    gather: (host, { diff }) => gatherFile(host, name, spec.path, diff, become),
+    gather: (host, { diff }) => gatherFile(host, name, spec.path, diff),
     plan: (facts) => planFile(facts, spec),
     async apply(host, changes) {
       for (const change of changes) {
         if (change.kind === "write") await writeFileAtomic(host, name, spec);
-        else if (change.kind === "mode") await run(host, name, ["chmod", octal(change.mode), spec.path], { sudo: become });
-        else await run(host, name, ["chown", change.owner, spec.path], { sudo: become });
+        else if (change.kind === "mode") await run(host, name, ["chmod", octal(change.mode), spec.path], { sudo: true });
+        else await run(host, name, ["chown", change.owner, spec.path], { sudo: true });
       }
       return [];
     },

@@ -2,13 +2,12 @@
  * Hosts for unit tests, implementing the same {@link Host} interface as the ssh2 transport.
  *
  * - FakeHost: in memory. It records every command (argv, options and the rendered command line)
- *   and answers through a responder the test supplies; files written over "SFTP" land in a map.
+ *   and answers through a responder the test supplies.
  * - LocalHost: runs the rendered command line with the real `sh -c` on this machine, the way a
  *   remote login shell would, so the operations' shell scripts are exercised for real inside a
  *   temp directory. It drops `sudo -n` (the scripts still run as the current user).
  */
 import { spawn } from "node:child_process";
-import { renameSync, writeFileSync } from "node:fs";
 import { type ExecOptions, type ExecResult, type Host, renderCommand } from "../../../provision/remote";
 
 export interface RecordedCommand {
@@ -24,7 +23,6 @@ export class FakeHost implements Host {
   readonly name = "fake";
   readonly user = "ec2-user";
   readonly commands: RecordedCommand[] = [];
-  readonly files = new Map<string, { data: string; mode: number }>();
   roundTrips = 0;
 
   constructor(private readonly responder: Responder = () => undefined) {}
@@ -35,19 +33,6 @@ export class FakeHost implements Host {
     this.commands.push(command);
     const answer = this.responder(command) ?? {};
     return { stdout: answer.stdout ?? "", stderr: answer.stderr ?? "", code: answer.code ?? 0 };
-  }
-
-  async writeFile(path: string, data: string | Buffer, mode: number): Promise<void> {
-    this.roundTrips++;
-    this.files.set(path, { data: data.toString(), mode });
-  }
-
-  async rename(from: string, to: string): Promise<void> {
-    this.roundTrips++;
-    const file = this.files.get(from);
-    if (!file) throw new Error(`rename: ${from} does not exist`);
-    this.files.delete(from);
-    this.files.set(to, file);
   }
 
   async close(): Promise<void> {}
@@ -78,16 +63,6 @@ export class LocalHost implements Host {
       child.on("close", (code) => resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), code: code ?? -1 }));
       child.stdin.end(options.stdin ?? "");
     });
-  }
-
-  async writeFile(path: string, data: string | Buffer, mode: number): Promise<void> {
-    this.roundTrips++;
-    writeFileSync(path, data, { mode });
-  }
-
-  async rename(from: string, to: string): Promise<void> {
-    this.roundTrips++;
-    renameSync(from, to);
   }
 
   async close(): Promise<void> {}

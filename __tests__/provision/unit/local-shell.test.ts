@@ -110,15 +110,6 @@ describe("file operation on a real shell", () => {
     expect(await converge(fileOperation("n", [], spec))).toEqual(["write"]);
   });
 
-  it("the unprivileged path writes via the host's writeFile and rename", async () => {
-    const path = join(root, "home", "notes.txt");
-    mkdirSync(join(root, "home"));
-    const spec = { path, content: "hi\n", owner: user, group, become: false };
-    expect(await converge(fileOperation("u", [], spec))).toEqual(["write"]);
-    expect(readFileSync(path, "utf8")).toBe("hi\n");
-    expect(await converge(fileOperation("u", [], spec))).toEqual([]);
-  });
-
   it("gathers the current content in diff mode for the unified diff", async () => {
     const path = join(root, "etc", "diffed.properties");
     writeFileSync(path, "bootstrap.servers=old:9098\n");

@@ -120,15 +120,6 @@ describe("file", () => {
     expect(host.lines.slice(1)).toEqual(["sudo -n env LC_ALL=C chmod 0644 /etc/kafka-client/client.properties", "sudo -n env LC_ALL=C chown root:root /etc/kafka-client/client.properties"]);
   });
 
-  it("unprivileged files go over SFTP to a temp name beside the target, then rename", async () => {
-    const op = fileOperation("f", [], { path: "/home/ec2-user/notes.txt", content: "hi\n", owner: "ec2-user", group: "ec2-user", become: false });
-    const host = new FakeHost(() => ({ stdout: "type=absent\n" }));
-    await op.apply(host, op.plan(await op.gather(host, { os: AMAZON, diff: false })), context(AMAZON));
-    expect(host.commands[0].options.sudo).toBe(false);
-    expect([...host.files.keys()]).toEqual(["/home/ec2-user/notes.txt"]);
-    expect(host.files.get("/home/ec2-user/notes.txt")).toEqual({ data: "hi\n", mode: 0o644 });
-  });
-
   it("diffs only content changes, with secrets masked", async () => {
     const secretSpec = { path: "/etc/x.properties", content: 'sasl.jaas.config=Login required username="u" password="new";\nssl.key.password=hunter2\n' };
     const op = fileOperation("f", [], secretSpec);
