@@ -7,13 +7,12 @@
  * resources by type, the outputs and where the synthesized JSON is. Bad input exits 1 with the
  * problems, no stack trace.
  */
-import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { App } from "./lib/cdktf";
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from "./lib/config";
-import { OutputsError, STACK_ID } from "./lib/outputs";
-import { PipelineStack } from "./constructs/pipeline-stack";
+import { OutputsError } from "./lib/outputs";
+import { synthesizePipeline } from "./constructs/pipeline-stack";
+import { isPolicyViolation } from "./constructs/policies";
 import { summarizeStack } from "./scripts/lib/stack-summary";
 
 const USAGE = "usage: tsx main.ts [--config FILE] [--summary]";
@@ -29,13 +28,10 @@ function main(): void {
   }
   const configPath = values.config ?? process.env.PIPELINE_CONFIG ?? DEFAULT_CONFIG_FILE;
   const config = loadConfig(configPath);
-  const app = new App();
-  const stack = new PipelineStack(app, STACK_ID, config);
-  app.synth();
+  const { stack, stackDir, terraform } = synthesizePipeline(config);
   if (values.summary) {
-    const stackFile = join(app.outdir, "stacks", STACK_ID, "cdk.tf.json");
-    const summary = summarizeStack(JSON.parse(readFileSync(stackFile, "utf8")));
-    process.stdout.write(`${summary}\nconnector plugin zip: ${stack.connector.pluginZipPresent ? "present" : "MISSING (synth works; plan and deploy need it)"} ${config.connector.pluginZipPath}\nsynthesized: ${relative(process.cwd(), stackFile) || stackFile}\n`);
+    const stackFile = join(stackDir, "cdk.tf.json");
+    process.stdout.write(`${summarizeStack(terraform)}\nconnector plugin zip: ${stack.connector.pluginZipPresent ? "present" : "MISSING (synth works; plan and deploy need it)"} ${config.connector.pluginZipPath}\nsynthesized: ${relative(process.cwd(), stackFile) || stackFile}\n`);
   }
 }
 
@@ -46,7 +42,7 @@ try {
     process.stderr.write(`${err.message} (${USAGE})\n`);
     process.exit(1);
   }
-  if (err instanceof ConfigError || err instanceof OutputsError || isPolicyError(err)) {
+  if (err instanceof ConfigError || err instanceof OutputsError || isPolicyViolation(err)) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(1);
   }
@@ -57,9 +53,4 @@ try {
 function isUsageError(err: unknown): err is Error {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return err instanceof Error && typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
-}
-
-/** cdktf's "Validation failed ..." carrying the policy rules' findings: an input problem, not a crash. */
-function isPolicyError(err: unknown): boolean {
-  return err instanceof Error && err.message.startsWith("Validation failed");
 }

@@ -3,11 +3,13 @@
  * MSK, the data bucket, the client host and its roles, the S3 sink connector and the ingestion API,
  * with the outputs of {@link STACK_OUTPUTS} (the contract read by provisioning and emulation).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Construct } from "constructs";
 import { AwsProvider } from "./aws";
 import { type PipelineConfig, bucketName, topicNames } from "../lib/config";
-import { TerraformOutput, TerraformStack } from "../lib/cdktf";
-import { STACK_OUTPUTS, type StackOutputName } from "../lib/outputs";
+import { App, TerraformOutput, TerraformStack } from "../lib/cdktf";
+import { STACK_ID, STACK_OUTPUTS, type StackOutputName } from "../lib/outputs";
 import { AccessRoles } from "./access-roles";
 import { DataBucket } from "./data-bucket";
 import { IngestApi } from "./ingest-api";
@@ -120,4 +122,24 @@ export class PipelineStack extends TerraformStack {
 
     addPolicyChecks(this, { suppressions: policySuppressions(config) });
   }
+}
+
+export interface SynthesizedPipeline {
+  readonly stack: PipelineStack;
+  /** The stack's directory: `cdk.tf.json` and its assets, what Terraform runs in. */
+  readonly stackDir: string;
+  /** The parsed `cdk.tf.json`. */
+  readonly terraform: { readonly resource: Record<string, Record<string, unknown>>; readonly [block: string]: unknown };
+}
+
+/**
+ * Synthesizes the one pipeline stack, as `cdktf synth` does, into `outdir` (cdktf's own default,
+ * `cdktf.out` or $CDKTF_OUTDIR, when absent). Policy findings abort it; see `isPolicyViolation`.
+ */
+export function synthesizePipeline(config: PipelineConfig, outdir?: string): SynthesizedPipeline {
+  const app = new App(outdir === undefined ? {} : { outdir });
+  const stack = new PipelineStack(app, STACK_ID, config);
+  app.synth();
+  const stackDir = join(app.outdir, "stacks", STACK_ID);
+  return { stack, stackDir, terraform: JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) };
 }

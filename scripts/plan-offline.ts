@@ -5,14 +5,13 @@
  * `validate` and `plan` on a copy of it with the offline aws provider (see scripts/lib/offline-plan.ts).
  * Succeeds when the plan creates exactly the synthesized resources; otherwise exits 1 with the reason.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { App } from "../lib/cdktf";
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from "../lib/config";
-import { STACK_ID } from "../lib/outputs";
-import { PipelineStack } from "../constructs/pipeline-stack";
+import { synthesizePipeline } from "../constructs/pipeline-stack";
+import { isPolicyViolation } from "../constructs/policies";
 import { DEFAULT_PLUGIN_MIRROR, OfflinePlanError, planStackOffline } from "./lib/offline-plan";
 import { managedResourceCount } from "./lib/stack-summary";
 
@@ -23,11 +22,8 @@ function main(): void {
 
   const outdir = mkdtempSync(join(tmpdir(), "pipeline-synth-"));
   try {
-    const app = new App({ outdir });
-    new PipelineStack(app, STACK_ID, config);
-    app.synth();
-    const stackDir = join(outdir, "stacks", STACK_ID);
-    const resources = managedResourceCount(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")));
+    const { stackDir, terraform } = synthesizePipeline(config, outdir);
+    const resources = managedResourceCount(terraform);
     process.stdout.write(`synthesized ${resources} resources from ${configPath}; terraform init, validate, plan (offline)...\n`);
     const started = Date.now();
     const plan = planStackOffline(stackDir, {
@@ -48,7 +44,7 @@ function main(): void {
 try {
   main();
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof OfflinePlanError || (err instanceof Error && err.message.startsWith("Validation failed"))) {
+  if (err instanceof ConfigError || err instanceof OfflinePlanError || isPolicyViolation(err)) {
     process.stderr.write(`plan:offline: ${err.message}\n`);
     process.exit(1);
   }

@@ -6,10 +6,8 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App } from "../../lib/cdktf";
 import type { PipelineConfig } from "../../lib/config";
-import { STACK_ID } from "../../lib/outputs";
-import { PipelineStack } from "../../constructs/pipeline-stack";
+import { synthesizePipeline } from "../../constructs/pipeline-stack";
 import { s3SinkPluginUrl } from "../../constructs/s3-sink-connector";
 import { DEFAULT_PLUGIN_MIRROR, OfflinePlanError, planStackOffline } from "../../scripts/lib/offline-plan";
 import { managedResourceCount } from "../../scripts/lib/stack-summary";
@@ -21,10 +19,7 @@ afterAll(scratch.cleanup);
 
 /** Synthesizes the stack for `config` into its own folder and returns the stack directory. */
 function synthesize(config: PipelineConfig, name: string): string {
-  const app = new App({ outdir: join(scratch.dir, name) });
-  new PipelineStack(app, STACK_ID, config);
-  app.synth();
-  return join(scratch.dir, name, "stacks", STACK_ID);
+  return synthesizePipeline(config, join(scratch.dir, name)).stackDir;
 }
 
 /** The same mirror the prerequisites check (scripts/prereqs.d/10-terraform.sh) looked at. */

@@ -5,7 +5,7 @@
  *
  *   node --import <tsx loader> bench/synth/child.ts <tree>
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -14,18 +14,13 @@ const tree = process.argv[2];
 const repo = new URL("../..", import.meta.url).pathname;
 const load = (path: string) => import(pathToFileURL(join(tree, path)).href);
 
-const { App } = await load("lib/cdktf.ts");
 const { loadConfig } = await load("lib/config.ts");
-const { STACK_ID } = await load("lib/outputs.ts");
-const { PipelineStack } = await load("constructs/pipeline-stack.ts");
+const { synthesizePipeline } = await load("constructs/pipeline-stack.ts");
 
 const outdir = mkdtempSync(join(tmpdir(), "bench-synth-"));
 try {
-  const app = new App({ outdir });
-  new PipelineStack(app, STACK_ID, loadConfig(join(repo, "pipeline.example.yaml")));
-  app.synth();
-  const stack = JSON.parse(readFileSync(join(outdir, "stacks", STACK_ID, "cdk.tf.json"), "utf8")) as { resource: Record<string, object> };
-  const resources = Object.values(stack.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+  const { terraform } = synthesizePipeline(loadConfig(join(repo, "pipeline.example.yaml")), outdir);
+  const resources = Object.values(terraform.resource as Record<string, object>).reduce((n, byName) => n + Object.keys(byName).length, 0);
   // maxRSS is in kilobytes
   process.stdout.write(`${JSON.stringify({ resources, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
 } finally {

@@ -13,6 +13,11 @@ import { s3PublicAccessBlocked } from "./s3-public-access-blocked";
 import { s3TlsOnly } from "./s3-tls-only";
 import type { TerraformJson } from "./terraform-json";
 
+/** Whether `err` is the synth abort that carries policy findings (cdktf reports failed stack validations so). */
+export function isPolicyViolation(err: unknown): err is Error {
+  return err instanceof Error && err.message.startsWith("Validation failed");
+}
+
 /** Every rule, run on every synth. */
 export const POLICY_RULES: readonly PolicyRule[] = [
   s3PublicAccessBlocked,
