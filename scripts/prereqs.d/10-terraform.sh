@@ -6,7 +6,9 @@ if ! command -v terraform >/dev/null 2>&1; then
   echo "test-prereqs: terraform is not on PATH (install Terraform 1.x: https://developer.hashicorp.com/terraform/install, or the hashicorp apt repository's 'terraform' package)" >&2
   return 1
 fi
-tf_version=$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null terraform version 2>/dev/null | head -n1)
+# no `| head`: with pipefail, head closing the pipe early makes terraform's SIGPIPE fail the script
+tf_version=$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null terraform version 2>/dev/null || true)
+tf_version=${tf_version%%$'\n'*}
 case "$tf_version" in
   "Terraform v1."*) ;;
   *)

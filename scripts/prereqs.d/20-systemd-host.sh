@@ -19,8 +19,9 @@ test_host_play_packages="openjdk-17-jre-headless tar gzip curl ca-certificates"
 
 # Prints the machine's Debian mirror for bookworm (deb822 .sources first, then one-line sources.list).
 test_host_debian_mirror() {
-  local file
-  for file in /etc/apt/sources.list.d/*.sources; do
+  local file found
+  # collected, not piped to head: with pipefail an early-closed pipe fails the whole pipeline
+  found=$(for file in /etc/apt/sources.list.d/*.sources; do
     [ -f "$file" ] || continue
     # deb822 stanzas: the URIs of a stanza whose Suites contain "bookworm" exactly.
     awk 'BEGIN { RS = ""; FS = "\n" }
@@ -31,7 +32,11 @@ test_host_debian_mirror() {
         }
         if (ok && uris != "") { print uris; exit }
       }' "$file"
-  done | head -n1 | grep . && return 0
+  done)
+  if [ -n "$found" ]; then
+    echo "${found%%$'\n'*}"
+    return 0
+  fi
   if [ -f /etc/apt/sources.list ]; then
     awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list | grep . && return 0
   fi
