@@ -8,7 +8,12 @@
  *   temp directory. It drops `sudo -n` (the scripts still run as the current user).
  */
 import { spawn } from "node:child_process";
+import type { OsFacts } from "../../../provision/facts";
 import { type ExecOptions, type ExecResult, type Host, renderCommand } from "../../../provision/remote";
+
+/** OS facts of the two families the play supports, as gatherOsFacts reports them. */
+export const AMAZON: OsFacts = { id: "amzn", idLike: ["fedora"], versionId: "2023", family: "amazon", packageManager: "dnf", arch: "x86_64", systemd: true, pendingHandlers: [] };
+export const DEBIAN: OsFacts = { id: "debian", idLike: [], versionId: "12", family: "debian", packageManager: "apt", arch: "x86_64", systemd: true, pendingHandlers: [] };
 
 export interface RecordedCommand {
   readonly argv: readonly string[];

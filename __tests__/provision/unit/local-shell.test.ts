@@ -18,8 +18,7 @@ import { fileOperation } from "../../../provision/ops/file";
 import { MISSING_PACKAGES_SCRIPT } from "../../../provision/ops/packages";
 import { START_AND_WAIT_SCRIPT } from "../../../provision/ops/service";
 import { parseKeyValues, shScript } from "../../../provision/remote";
-import { LocalHost } from "./fake-host";
-import { DEBIAN } from "./operations.test";
+import { DEBIAN, LocalHost } from "./fake-host";
 
 const root = mkdtempSync(join(tmpdir(), "provision-local-"));
 const user = userInfo().username;

@@ -12,10 +12,8 @@ import { APT_INSTALL_SCRIPT, MISSING_PACKAGES_SCRIPT, packagesOperation, planPac
 import { START_AND_WAIT_SCRIPT, parseServiceFacts, planService, serviceOperation, systemctlArgv } from "../../../provision/ops/service";
 import { LIST_TOPICS_SCRIPT, parseTopicsFacts, planTopics, topicsOperation } from "../../../provision/ops/topics";
 import { command } from "../../../provision/remote";
-import { FakeHost } from "./fake-host";
+import { AMAZON, DEBIAN, FakeHost } from "./fake-host";
 
-export const AMAZON: OsFacts = { id: "amzn", idLike: ["fedora"], versionId: "2023", family: "amazon", packageManager: "dnf", arch: "x86_64", systemd: true, pendingHandlers: [] };
-export const DEBIAN: OsFacts = { id: "debian", idLike: [], versionId: "12", family: "debian", packageManager: "apt", arch: "x86_64", systemd: true, pendingHandlers: [] };
 
 function handlerQueue(queued: string[] = []): HandlerQueue & { ran: string[]; queued: Set<string> } {
   const set = new Set(queued);
