@@ -10,7 +10,7 @@
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from "./lib/config";
-import { OutputsError } from "./lib/outputs";
+import { OutputsError } from "./lib/contract";
 import { synthesizePipeline } from "./constructs/pipeline-stack";
 import { isPolicyViolation } from "./constructs/policies";
 import { summarizeStack } from "./scripts/lib/stack-summary";

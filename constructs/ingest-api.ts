@@ -6,7 +6,7 @@
 import { Construct } from "constructs";
 import { ApiGatewayAccount, ApiGatewayDeployment, ApiGatewayIntegration, ApiGatewayMethod, ApiGatewayMethodSettings, ApiGatewayResource, ApiGatewayRestApi, ApiGatewayStage, CloudwatchLogGroup, IamRole, IamRolePolicyAttachment } from "./aws";
 import { Fn } from "../lib/cdktf";
-import { REST_PROXY_PORT } from "../lib/config";
+import { REST_PROXY_PORT } from "../lib/contract";
 import { partitionOf, policyDocument, serviceTrustStatement } from "./iam";
 import type { KafkaClientHost } from "./kafka-client-host";
 

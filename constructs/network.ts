@@ -5,10 +5,7 @@
  */
 import { Construct } from "constructs";
 import { InternetGateway, Route, RouteTable, RouteTableAssociation, SecurityGroup, Subnet, Vpc, VpcEndpoint, VpcSecurityGroupEgressRule, VpcSecurityGroupIngressRule } from "./aws";
-import { REST_PROXY_PORT } from "../lib/config";
-
-/** MSK's port for SASL/IAM over TLS. */
-export const KAFKA_IAM_PORT = 9098;
+import { KAFKA_IAM_PORT, REST_PROXY_PORT } from "../lib/contract";
 
 export interface NetworkProps {
   /** Prefixes every Name tag and security group name. */

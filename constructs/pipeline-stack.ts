@@ -1,7 +1,7 @@
 /**
  * The whole pipeline as one stack, composed from a validated {@link PipelineConfig}: network,
  * MSK, the data bucket, the client host and its roles, the S3 sink connector and the ingestion API,
- * with the outputs of {@link STACK_OUTPUTS} (the contract read by provisioning and emulation).
+ * with the outputs of {@link stackOutputsSchema} (the contract read by provisioning, emulation and verify).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "./aws";
 import { type PipelineConfig, bucketName, topicNames } from "../lib/config";
 import { App, TerraformOutput, TerraformStack } from "../lib/cdktf";
-import { STACK_ID, STACK_OUTPUTS, type StackOutputName } from "../lib/outputs";
+import { SENSITIVE_OUTPUTS, STACK_ID, STACK_OUTPUT_NAMES, type StackOutputs, outputDescription } from "../lib/contract";
 import { AccessRoles } from "./access-roles";
 import { DataBucket } from "./data-bucket";
 import { IngestApi } from "./ingest-api";
@@ -104,20 +104,30 @@ export class PipelineStack extends TerraformStack {
       manageAccountCloudWatchRole: config.api.manageAccountLoggingRole,
     });
 
-    const values: Record<StackOutputName, string | string[]> = {
+    const values: { readonly [K in keyof StackOutputs]-?: StackOutputs[K] | undefined } = {
       invoke_url: this.api.invokeUrl,
+      api_auth: "none",
       client_public_dns: this.host.publicDns,
       client_instance_id: this.host.instance.id,
       ssh_user: config.clientHost.sshUser,
       msk_bootstrap_brokers_sasl_iam: this.kafka.bootstrapBrokersSaslIam,
+      msk_kafka_version: config.msk.kafkaVersion,
+      kafka_cli_version: config.software.kafkaCliVersion,
       access_role_arn: this.roles.accessRole.arn,
       bucket_name: this.bucket.bucketName,
       region: config.region,
       user_id: config.userId,
       topics: topicNames(config),
+      topic_partitions: config.topics.partitions,
+      connector_name: this.connector.connector.name,
+      connector_arn: this.connector.connector.arn,
+      connector_log_group: this.connector.logGroup.name,
     };
-    for (const name of Object.keys(STACK_OUTPUTS) as StackOutputName[]) {
-      new TerraformOutput(this, name, { value: values[name], description: STACK_OUTPUTS[name], staticId: true });
+    for (const name of STACK_OUTPUT_NAMES) {
+      const value = values[name];
+      // optional outputs exist only in the configurations that have them
+      if (value === undefined) continue;
+      new TerraformOutput(this, name, { value, description: outputDescription(name), staticId: true, ...(SENSITIVE_OUTPUTS.has(name) ? { sensitive: true } : {}) });
     }
 
     addPolicyChecks(this, { suppressions: policySuppressions(config) });

@@ -2,7 +2,7 @@
  * `npm run emulate -- <command>`: the entry point, the only emulation module that reads argv, the
  * environment or the terminal. Errors the user can fix print as one line without a stack trace.
  */
-import { loadStackOutputs, OutputsError } from "../lib/outputs";
+import { loadStackOutputs, OutputsError } from "../lib/contract";
 import { parseCommand, USAGE, type RunCommand, type SeedDbCommand } from "./args";
 import { loadDbCreds } from "./creds";
 import { describeDbError, fetchEvents, listEventIds, openPool, requireTables } from "./db";

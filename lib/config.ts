@@ -11,22 +11,7 @@ import { homedir } from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-
-/** MSK Kafka versions this project supports, each with the Apache Kafka CLI release installed on the client host. */
-export const SUPPORTED_MSK_VERSIONS = {
-  "3.8.x": "3.8.1",
-  "3.9.x": "3.9.1",
-} as const;
-export type MskKafkaVersion = keyof typeof SUPPORTED_MSK_VERSIONS;
-
-/** The Scala build of the Apache Kafka tarball (`kafka_<scala>-<version>.tgz`). */
-export const KAFKA_SCALA_VERSION = "2.13";
-
-/**
- * The Confluent REST proxy's listener port: the provisioner configures it, the client security group
- * opens it and the API Gateway integration targets it, so it is one constant.
- */
-export const REST_PROXY_PORT = 8082;
+import { MSK_KAFKA_VERSIONS, SUPPORTED_MSK_VERSIONS } from "./contract";
 
 export const DEFAULT_CONFIG_FILE = "pipeline.yaml";
 
@@ -99,7 +84,7 @@ const configSchema = z.strictObject(
     msk: z
       .strictObject({
         kafkaVersion: z
-          .enum(Object.keys(SUPPORTED_MSK_VERSIONS) as [MskKafkaVersion, ...MskKafkaVersion[]], expect(`one of ${Object.keys(SUPPORTED_MSK_VERSIONS).join(", ")}`, "older MSK versions are past end of support"))
+          .enum(MSK_KAFKA_VERSIONS, expect(`one of ${MSK_KAFKA_VERSIONS.join(", ")}`, "older MSK versions are past end of support"))
           .default("3.8.x"),
         brokerInstanceType: z.string(expect("an MSK broker type like kafka.t3.small", "see MSK broker sizes")).regex(/^(kafka|express)\.[a-z0-9]+\.[a-z0-9]+$/, expect("an MSK broker type like kafka.t3.small or kafka.m7g.large", "broker types start with kafka.")).default("kafka.t3.small"),
         brokerCount: positiveInt("a whole number of brokers from 1 to 30", "use a multiple of the number of availability zones", 30).default(2),

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_CONFIG_FILE, loadConfig } from "../lib/config";
-import { OutputsError, loadStackOutputs } from "../lib/outputs";
+import { OutputsError, loadStackOutputs } from "../lib/contract";
 import { TAGS, clientHostPlay, clientHostSettings } from "./client-host";
 import { exitCode, recapLine, runPlay } from "./engine";
 import { ConnectError, SshHost } from "./ssh";

@@ -5,8 +5,9 @@
  * Everything it installs is derived from the pipeline config (versions, artifact URLs and
  * checksums, topics, partitions) and the stack outputs (brokers, role ARN, SSH user).
  */
-import { KAFKA_SCALA_VERSION, type PipelineConfig, REST_PROXY_PORT, topicNames } from "../lib/config";
-import type { StackOutputs } from "../lib/outputs";
+import { type PipelineConfig, topicNames } from "../lib/config";
+import { KAFKA_SCALA_VERSION, REST_PROXY_PORT } from "../lib/contract";
+import type { StackOutputs } from "../lib/contract";
 import type { Play } from "./engine";
 import type { OsFacts } from "./facts";
 import { archiveOperation, remoteFileOperation } from "./ops/download";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { App, Testing } from "../../lib/cdktf";
 import { parseConfig, type PipelineConfig } from "../../lib/config";
-import { STACK_ID } from "../../lib/outputs";
+import { STACK_ID } from "../../lib/contract";
 import { PipelineStack } from "../../constructs/pipeline-stack";
 import { REPO_ROOT } from "../support/paths";
 

@@ -1,6 +1,6 @@
 /** The synthesized pipeline stack, resource by resource, against the seed's and the issue's requirements. */
 import { describe, expect, it } from "vitest";
-import { STACK_OUTPUTS } from "../../lib/outputs";
+import { STACK_OUTPUT_NAMES, outputDescription } from "../../lib/contract";
 import { checkPolicies, type TerraformJson as PolicyJson } from "../../constructs/policies";
 import { exampleConfig, onlyResource, policyStatements, refTo, resourceNamed, resourcesOf, synthPipeline, type Statement } from "./helpers";
 
@@ -442,8 +442,8 @@ describe("ingest API", () => {
 
 describe("outputs", () => {
   it("declares exactly the contract's outputs with their descriptions", () => {
-    expect(Object.keys(tf.output).sort()).toEqual(Object.keys(STACK_OUTPUTS).sort());
-    for (const [name, description] of Object.entries(STACK_OUTPUTS)) expect(tf.output[name].description).toBe(description);
+    expect(Object.keys(tf.output).sort()).toEqual([...STACK_OUTPUT_NAMES].sort());
+    for (const name of STACK_OUTPUT_NAMES) expect(tf.output[name].description).toBe(outputDescription(name));
   });
 
   it("wires each output to the resource or config value it names", () => {
@@ -459,6 +459,13 @@ describe("outputs", () => {
       region: "us-east-1",
       user_id: USER,
       topics: [`${USER}.pin`, `${USER}.geo`, `${USER}.user`],
+      api_auth: "none",
+      msk_kafka_version: "3.8.x",
+      kafka_cli_version: "3.8.1",
+      topic_partitions: 1,
+      connector_name: refTo(tf, "aws_mskconnect_connector", "s3-sink", "name"),
+      connector_arn: refTo(tf, "aws_mskconnect_connector", "s3-sink", "arn"),
+      connector_log_group: refTo(tf, "aws_cloudwatch_log_group", "s3-sink_worker-logs", "name"),
     });
   });
 });

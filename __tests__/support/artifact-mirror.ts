@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { KAFKA_SCALA_VERSION } from "../../lib/config";
+import { KAFKA_SCALA_VERSION } from "../../lib/contract";
 
 const run = promisify(execFile);
 const STAND_INS = join(dirname(fileURLToPath(import.meta.url)), "stand-ins");

@@ -1,0 +1,71 @@
+/**
+ * Every default of the pipeline, once. The config schema (`lib/config.ts`) fills a missing setting
+ * from here, and each construct's `@default` fallback reads the same value, so a construct used on
+ * its own behaves as the configured stack does. No zod, no cdktf: anything may import it.
+ */
+
+export const DEFAULTS = {
+  network: {
+    vpcCidr: "10.20.0.0/16",
+    publicSubnetCidr: "10.20.0.0/24",
+    privateSubnetCidrs: ["10.20.10.0/24", "10.20.11.0/24", "10.20.12.0/24"],
+  },
+  clientHost: {
+    /** The smallest size with room for the REST proxy's JVM. */
+    instanceType: "t3.small",
+    allowSshFromAnywhere: false,
+    sshUser: "ec2-user",
+    amiSsmParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+    rootVolumeSizeGiB: 20,
+  },
+  msk: {
+    kafkaVersion: "3.8.x",
+    /** The cheapest size, meant for development. */
+    brokerInstanceType: "kafka.t3.small",
+    /** Brokers per availability zone when `brokerCount` is not set. */
+    brokersPerZone: 1,
+    ebsVolumeSizeGiB: 20,
+    logRetentionDays: 7,
+  },
+  topics: {
+    suffixes: ["pin", "geo", "user"],
+    /** One partition keeps the seed's `partition=0` layout in S3. */
+    partitions: 1,
+  },
+  software: {
+    confluentVersion: "8.0.0",
+    mskIamAuthVersion: "2.3.6",
+    s3SinkPluginVersion: "10.6.0",
+  },
+  artifacts: {
+    kafkaBaseUrl: "https://archive.apache.org/dist/kafka",
+    confluentBaseUrl: "https://packages.confluent.io/archive",
+    mskIamAuthBaseUrl: "https://github.com/aws/aws-msk-iam-auth/releases/download",
+  },
+  connector: {
+    kafkaConnectVersion: "3.7.x",
+    /** One S3 object per record, as the seed does. */
+    flushSize: 1,
+    tasksMax: 3,
+    mcuCount: 1,
+    workerCount: 1,
+    logRetentionDays: 7,
+  },
+  api: {
+    stageName: "prod",
+    throttlingRateLimit: 1000,
+    throttlingBurstLimit: 2000,
+    accessLogRetentionDays: 30,
+    manageAccountLoggingRole: true,
+  },
+  bucket: {
+    forceDestroy: false,
+  },
+  /** The consumer group the seed's console consumer checks use; the only one the access role may join. */
+  consumerGroups: ["students"],
+} as const;
+
+/** The S3 sink plugin zip's path, relative to the config file, when the config names none. */
+export function defaultPluginZipPath(s3SinkPluginVersion: string): string {
+  return `artifacts/confluentinc-kafka-connect-s3-${s3SinkPluginVersion}.zip`;
+}
