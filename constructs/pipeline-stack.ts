@@ -107,6 +107,7 @@ export class PipelineStack extends TerraformStack {
     const values: { readonly [K in keyof StackOutputs]-?: StackOutputs[K] | undefined } = {
       invoke_url: this.api.invokeUrl,
       api_auth: "none",
+      api_key: undefined,
       client_public_dns: this.host.publicDns,
       client_instance_id: this.host.instance.id,
       ssh_user: config.clientHost.sshUser,

@@ -61,6 +61,7 @@ const text = z.string().min(1);
 export const stackOutputsSchema = z.object({
   invoke_url: z.string().regex(/^https?:\/\/\S+$/).describe("the API Gateway stage invoke URL, https://<api>.execute-api.<region>.amazonaws.com/<stage>"),
   api_auth: z.enum(API_AUTH_MODES).describe("how the API authenticates callers: iam (SigV4), api-key (x-api-key header) or none"),
+  api_key: text.optional().describe("the API key producers send as x-api-key; only when api_auth is api-key"),
   client_public_dns: text.describe("the public DNS name of the Kafka client host"),
   client_instance_id: text.describe("the EC2 instance id of the Kafka client host"),
   ssh_user: text.describe("the SSH login user of the client host"),
@@ -83,7 +84,7 @@ export type StackOutputName = keyof StackOutputs;
 export const STACK_OUTPUT_NAMES = Object.keys(stackOutputsSchema.shape) as StackOutputName[];
 
 /** Outputs Terraform must keep out of plan and apply logs. */
-export const SENSITIVE_OUTPUTS: ReadonlySet<StackOutputName> = new Set<StackOutputName>([]);
+export const SENSITIVE_OUTPUTS: ReadonlySet<StackOutputName> = new Set<StackOutputName>(["api_key"]);
 
 /** What an output holds, as the stack describes it. */
 export function outputDescription(name: StackOutputName): string {

@@ -1,0 +1,102 @@
+/**
+ * The receipts file: what `emulate run` (and `redrive`) write and `verify` reads. The contract
+ * between the two halves of "did every acknowledged record reach S3".
+ *
+ * Format: NDJSON, one line per run of records acknowledged at consecutive offsets of one
+ * (topic, partition), in the order the acknowledgements arrived:
+ *
+ *   {"topic":"u.pin","partition":0,"offset":1200,"events":[7528,2863,5730],"sample":[[1201,"9f86d081884c7d65"]]}
+ *
+ * - `offset` is the first record's offset; the i-th event of `events` was acknowledged at `offset + i`.
+ * - `events` holds each record's event index (the `index`/`ind` column the three tables share).
+ * - `sample` holds `[offset, contentHash(value)]` for the records whose event index
+ *   {@link isSampled} picks, so `verify` can compare what arrived with what was posted without
+ *   the receipts growing by a hash per record.
+ *
+ * A line is written only after its records were acknowledged, and files are appended to, never
+ * truncated; a run killed mid-way leaves whole lines plus at most one partial last line, which
+ * readers skip.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
+import { z } from "zod";
+
+/** One record in this many (by event index) carries a content hash. */
+export const SAMPLE_EVERY = 101;
+
+const offset = z.number().int().min(0);
+
+export const receiptRangeSchema = z.object({
+  topic: z.string().min(1),
+  partition: z.number().int().min(0),
+  offset,
+  events: z.array(z.number().int().min(0)).min(1),
+  sample: z.array(z.tuple([offset, z.string().regex(/^[0-9a-f]{16}$/)])).optional(),
+});
+export type ReceiptRange = z.output<typeof receiptRangeSchema>;
+
+/** Whether the record of this event index carries a content hash in its receipt. */
+export function isSampled(event: number): boolean {
+  return event % SAMPLE_EVERY === 0;
+}
+
+/**
+ * JSON with object keys sorted at every level. The S3 sink re-serializes records from a Java
+ * HashMap (keys in hash order, doubles as `1.0E7`), so only parsed values can be compared.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** 16 hex digits of the SHA-256 of a record value's canonical JSON; equal for equal parsed values. */
+export function contentHash(json: string): string {
+  return createHash("sha256").update(canonicalJson(JSON.parse(json))).digest("hex").slice(0, 16);
+}
+
+/** One receipts line, newline included. */
+export function formatReceipt(range: ReceiptRange): string {
+  return `${JSON.stringify(range)}\n`;
+}
+
+/** A receipts line that does not parse; `verify` reports it with its line number. */
+export class ReceiptsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ReceiptsError";
+  }
+}
+
+/**
+ * Streams the ranges of a receipts file. A malformed line throws {@link ReceiptsError} naming the
+ * file and line, except a final line without its newline (a run killed mid-write), which is skipped.
+ */
+export async function* readReceipts(path: string): AsyncGenerator<ReceiptRange> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+  let lineNumber = 0;
+  let pendingError: ReceiptsError | undefined;
+  for await (const line of lines) {
+    // an error is only final once another line follows it (the last line may be a torn write)
+    if (pendingError) throw pendingError;
+    lineNumber++;
+    if (line.trim() === "") continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      pendingError = new ReceiptsError(`receipts file ${path}: line ${lineNumber} is not JSON (was it written by npm run emulate -- run?)`);
+      continue;
+    }
+    const checked = receiptRangeSchema.safeParse(parsed);
+    if (!checked.success) {
+      pendingError = new ReceiptsError(`receipts file ${path}: line ${lineNumber}: ${checked.error.issues[0]?.path.join(".") || "line"}: ${checked.error.issues[0]?.message ?? "invalid"}`);
+      continue;
+    }
+    yield checked.data;
+  }
+}
