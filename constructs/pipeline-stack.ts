@@ -9,7 +9,7 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "./aws";
 import { type PipelineConfig, bucketName, topicNames } from "../lib/config";
 import { App, TerraformOutput, TerraformStack } from "../lib/cdktf";
-import { SENSITIVE_OUTPUTS, STACK_ID, STACK_OUTPUT_NAMES, type StackOutputs, outputDescription } from "../lib/contract";
+import { SENSITIVE_OUTPUTS, STACK_ID, STACK_OUTPUT_NAMES, type StackOutputName, type StackOutputs, outputDescription } from "../lib/contract";
 import { AccessRoles } from "./access-roles";
 import { DataBucket } from "./data-bucket";
 import { IngestApi } from "./ingest-api";
@@ -104,7 +104,7 @@ export class PipelineStack extends TerraformStack {
       manageAccountCloudWatchRole: config.api.manageAccountLoggingRole,
     });
 
-    const values: { readonly [K in keyof StackOutputs]-?: StackOutputs[K] | undefined } = {
+    const values: { readonly [K in StackOutputName]: StackOutputs[K] | undefined } = {
       invoke_url: this.api.invokeUrl,
       api_auth: "none",
       api_key: undefined,
