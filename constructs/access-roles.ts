@@ -4,9 +4,14 @@
  * `awsRoleArn` in client.properties. The access role trusts the instance role (an existing,
  * different role, so IAM accepts the principal and Terraform sees no cycle) and holds the
  * least-privilege `kafka-cluster:*` permissions on this cluster's `<userId>.*` topics.
+ *
+ * The REST proxy gets a role of its own, `<userId>-produce-role`, assumed the same way: it may only
+ * connect, describe and write the pipeline's topics, so whoever reaches the proxy cannot read,
+ * create or delete anything.
  */
 import { Construct } from "constructs";
 import { IamInstanceProfile, IamRole, IamRolePolicy } from "./aws";
+import { DEFAULTS } from "../lib/defaults";
 import { kafkaClusterStatement, kafkaGroupArn, kafkaTopicArn, policyDocument, serviceTrustStatement, type PolicyStatement } from "./iam";
 import type { KafkaCluster } from "./kafka-cluster";
 
@@ -17,11 +22,27 @@ export interface AccessRolesProps {
   readonly cluster: KafkaCluster;
   /** The topic name pattern the clients may create, write and read, e.g. `0a1b2c3d4e5f.*`. */
   readonly topicPattern: string;
+  /** The topics the REST proxy may write, e.g. `0a1b2c3d4e5f.pin`. */
+  readonly produceTopics: readonly string[];
   /**
    * The consumer groups the clients may join.
    * @default ["students"], the group the seed's console consumer checks use
    */
   readonly consumerGroups?: readonly string[];
+}
+
+/** The REST proxy's Kafka permissions: produce to exactly these topics, nothing else. */
+export function produceOnlyStatements(clusterArn: string, topics: readonly string[]): PolicyStatement[] {
+  return [
+    // idempotent writes are a cluster-level action; Kafka 3 producers are idempotent by default
+    { sid: "Cluster", effect: "Allow", actions: ["kafka-cluster:Connect", "kafka-cluster:WriteDataIdempotently"], resources: [clusterArn] },
+    {
+      sid: "ProduceTopics",
+      effect: "Allow",
+      actions: ["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"],
+      resources: topics.map((topic) => kafkaTopicArn(clusterArn, topic)),
+    },
+  ];
 }
 
 /** The access role's Kafka permissions: the cluster, the pipeline's topics and the named consumer groups. */
@@ -49,10 +70,12 @@ export class AccessRoles extends Construct {
   readonly instanceProfile: IamInstanceProfile;
   /** `<namePrefix>-ec2-access-role`, assumed through `awsRoleArn` by the Kafka CLI and the REST proxy. */
   readonly accessRole: IamRole;
+  /** `<namePrefix>-produce-role`, assumed by the REST proxy: produce-only. */
+  readonly produceRole: IamRole;
 
   constructor(scope: Construct, id: string, props: AccessRolesProps) {
     super(scope, id);
-    const consumerGroups = props.consumerGroups ?? ["students"];
+    const consumerGroups = props.consumerGroups ?? DEFAULTS.consumerGroups;
 
     this.instanceRole = new IamRole(this, "instance-role", {
       name: `${props.namePrefix}-client-instance-role`,
@@ -61,22 +84,34 @@ export class AccessRoles extends Construct {
     });
     this.instanceProfile = new IamInstanceProfile(this, "instance-profile", { name: `${props.namePrefix}-client-instance-profile`, role: this.instanceRole.name });
 
+    const trustInstanceRole = (id: string) =>
+      policyDocument(this, id, [{ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [this.instanceRole.arn] }] }]).json;
     this.accessRole = new IamRole(this, "access-role", {
       name: `${props.namePrefix}-ec2-access-role`,
-      description: "MSK access for the Kafka CLI and the REST proxy (awsRoleArn in client.properties)",
-      assumeRolePolicy: policyDocument(this, "access-trust", [
-        { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [this.instanceRole.arn] }] },
-      ]).json,
+      description: "MSK access for the operator's Kafka CLI (awsRoleArn in client.properties)",
+      assumeRolePolicy: trustInstanceRole("access-trust"),
     });
     new IamRolePolicy(this, "access-kafka", {
       name: "kafka-cluster",
       role: this.accessRole.id,
       policy: policyDocument(this, "access-kafka-document", kafkaClientStatements(props.cluster.arn, props.topicPattern, consumerGroups)).json,
     });
+    this.produceRole = new IamRole(this, "produce-role", {
+      name: `${props.namePrefix}-produce-role`,
+      description: "The REST proxy's MSK access: produce to the pipeline's topics only",
+      assumeRolePolicy: trustInstanceRole("produce-trust"),
+    });
+    new IamRolePolicy(this, "produce-kafka", {
+      name: "kafka-produce",
+      role: this.produceRole.id,
+      policy: policyDocument(this, "produce-kafka-document", produceOnlyStatements(props.cluster.arn, props.produceTopics)).json,
+    });
     new IamRolePolicy(this, "instance-assume-access", {
       name: "assume-access-role",
       role: this.instanceRole.id,
-      policy: policyDocument(this, "instance-assume-document", [{ sid: "AssumeAccessRole", effect: "Allow", actions: ["sts:AssumeRole"], resources: [this.accessRole.arn] }]).json,
+      policy: policyDocument(this, "instance-assume-document", [
+        { sid: "AssumeKafkaRoles", effect: "Allow", actions: ["sts:AssumeRole"], resources: [this.accessRole.arn, this.produceRole.arn] },
+      ]).json,
     });
   }
 }

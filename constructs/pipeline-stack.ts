@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Construct } from "constructs";
 import { AwsProvider } from "./aws";
-import { type PipelineConfig, bucketName, topicNames } from "../lib/config";
+import { type PipelineConfig, bucketName, deadLetterTopicName, topicNames } from "../lib/config";
 import { App, TerraformOutput, TerraformStack } from "../lib/cdktf";
 import { SENSITIVE_OUTPUTS, STACK_ID, STACK_OUTPUT_NAMES, type StackOutputName, type StackOutputs, outputDescription } from "../lib/contract";
 import { AccessRoles } from "./access-roles";
@@ -65,7 +65,7 @@ export class PipelineStack extends TerraformStack {
       logRetentionDays: config.msk.logRetentionDays,
     });
     this.bucket = new DataBucket(this, "data-bucket", { bucketName: bucketName(config), forceDestroy: config.bucket.forceDestroy });
-    this.roles = new AccessRoles(this, "access-roles", { namePrefix: prefix, cluster: this.kafka, topicPattern });
+    this.roles = new AccessRoles(this, "access-roles", { namePrefix: prefix, cluster: this.kafka, topicPattern, produceTopics: topicNames(config) });
     this.host = new KafkaClientHost(this, "client-host", {
       namePrefix: prefix,
       subnet: this.network.publicSubnet,
@@ -115,11 +115,13 @@ export class PipelineStack extends TerraformStack {
       msk_kafka_version: config.msk.kafkaVersion,
       kafka_cli_version: config.software.kafkaCliVersion,
       access_role_arn: this.roles.accessRole.arn,
+      produce_role_arn: this.roles.produceRole.arn,
       bucket_name: this.bucket.bucketName,
       region: config.region,
       user_id: config.userId,
       topics: topicNames(config),
       topic_partitions: config.topics.partitions,
+      dead_letter_topic: deadLetterTopicName(config),
       connector_name: this.connector.connector.name,
       connector_arn: this.connector.connector.arn,
       connector_log_group: this.connector.logGroup.name,

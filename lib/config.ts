@@ -248,6 +248,11 @@ export function topicNames(config: Pick<PipelineConfig, "userId" | "topics">): s
   return config.topics.suffixes.map((suffix) => `${config.userId}.${suffix}`);
 }
 
+/** The S3 sink's dead-letter topic: outside the `<userId>.` pattern the sink copies to S3. */
+export function deadLetterTopicName(config: Pick<PipelineConfig, "userId">): string {
+  return `${config.userId}-dlq`;
+}
+
 /** The data bucket name the seed's connector and notebooks expect. */
 export function bucketName(config: Pick<PipelineConfig, "userId">): string {
   return `user-${config.userId}-bucket`;

@@ -157,9 +157,24 @@ describe("IAM", () => {
     }
   });
 
-  it("lets the instance role do nothing but assume the access role", () => {
+  it("lets the instance role do nothing but assume the access role and the produce role", () => {
     const policy = Object.values(resourcesOf(tf, "aws_iam_role_policy")).find((p) => p.role === refTo(tf, "aws_iam_role", "instance-role", "id"));
-    expect(policyStatements(tf, policy.policy)).toEqual([{ sid: "AssumeAccessRole", effect: "Allow", actions: ["sts:AssumeRole"], resources: [refTo(tf, "aws_iam_role", "access-role", "arn")] }]);
+    expect(policyStatements(tf, policy.policy)).toEqual([
+      { sid: "AssumeKafkaRoles", effect: "Allow", actions: ["sts:AssumeRole"], resources: [refTo(tf, "aws_iam_role", "access-role", "arn"), refTo(tf, "aws_iam_role", "produce-role", "arn")] },
+    ]);
+  });
+
+  it("lets the produce role connect and write exactly the pipeline's topics, and nothing else", () => {
+    const policy = Object.values(resourcesOf(tf, "aws_iam_role_policy")).find((p) => p.role === refTo(tf, "aws_iam_role", "produce-role", "id"));
+    const topicArn = (topic: string) => `\${replace(${clusterArn.slice(2, -1)}, ":cluster/", ":topic/")}/${topic}`;
+    expect(policyStatements(tf, policy.policy)).toEqual([
+      { sid: "Cluster", effect: "Allow", actions: ["kafka-cluster:Connect", "kafka-cluster:WriteDataIdempotently"], resources: [clusterArn] },
+      { sid: "ProduceTopics", effect: "Allow", actions: ["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"], resources: [`${USER}.pin`, `${USER}.geo`, `${USER}.user`].map(topicArn) },
+    ]);
+    const trust = resourceNamed(tf, "aws_iam_role", "produce-role");
+    expect(policyStatements(tf, trust.assume_role_policy)).toEqual([
+      { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [refTo(tf, "aws_iam_role", "instance-role", "arn")] }] },
+    ]);
   });
 
   it("scopes the access role's kafka-cluster permissions to this cluster, the <userId>.* topics and the students group", () => {
@@ -456,6 +471,8 @@ describe("outputs", () => {
       ssh_user: "ec2-user",
       msk_bootstrap_brokers_sasl_iam: refTo(tf, "aws_msk_cluster", "kafka_cluster", "bootstrap_brokers_sasl_iam"),
       access_role_arn: refTo(tf, "aws_iam_role", "access-role", "arn"),
+      produce_role_arn: refTo(tf, "aws_iam_role", "produce-role", "arn"),
+      dead_letter_topic: `${USER}-dlq`,
       bucket_name: refTo(tf, "aws_s3_bucket", "data-bucket", "bucket"),
       region: "us-east-1",
       user_id: USER,
