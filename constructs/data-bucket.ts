@@ -3,6 +3,7 @@
  * read): no public access, default encryption, owner-enforced objects and TLS-only requests.
  */
 import { Construct } from "constructs";
+import { DEFAULTS } from "../lib/defaults";
 import { S3Bucket, S3BucketOwnershipControls, S3BucketPolicy, S3BucketPublicAccessBlock, S3BucketServerSideEncryptionConfigurationA } from "./aws";
 import { policyDocument, type PolicyStatement } from "./iam";
 
@@ -33,7 +34,7 @@ export class DataBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: DataBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false });
+    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, forceDestroy: props.forceDestroy ?? DEFAULTS.bucket.forceDestroy });
     const publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
       bucket: this.bucket.id,
       blockPublicAcls: true,

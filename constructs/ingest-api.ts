@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import { ApiGatewayAccount, ApiGatewayDeployment, ApiGatewayIntegration, ApiGatewayMethod, ApiGatewayMethodSettings, ApiGatewayResource, ApiGatewayRestApi, ApiGatewayStage, CloudwatchLogGroup, IamRole, IamRolePolicyAttachment } from "./aws";
 import { Fn } from "../lib/cdktf";
 import { REST_PROXY_PORT } from "../lib/contract";
+import { DEFAULTS } from "../lib/defaults";
 import { partitionOf, policyDocument, serviceTrustStatement } from "./iam";
 import type { KafkaClientHost } from "./kafka-client-host";
 
@@ -108,7 +109,7 @@ export class IngestApi extends Construct {
       dependsOn: [this.method, this.integration],
     });
 
-    if (props.manageAccountCloudWatchRole ?? true) {
+    if (props.manageAccountCloudWatchRole ?? DEFAULTS.api.manageAccountLoggingRole) {
       const role = new IamRole(this, "cloudwatch-role", {
         name: `${props.apiName}-apigateway-cloudwatch`,
         description: "API Gateway account setting: lets stages write access logs",
@@ -123,9 +124,9 @@ export class IngestApi extends Construct {
 
     this.accessLogGroup = new CloudwatchLogGroup(this, "access-logs", {
       name: `/aws/apigateway/${props.apiName}/access`,
-      retentionInDays: props.accessLogRetentionDays ?? 30,
+      retentionInDays: props.accessLogRetentionDays ?? DEFAULTS.api.accessLogRetentionDays,
     });
-    const stageName = props.stageName ?? "prod";
+    const stageName = props.stageName ?? DEFAULTS.api.stageName;
     this.stage = new ApiGatewayStage(this, "stage", {
       restApiId: this.restApi.id,
       deploymentId: this.deployment.id,
@@ -138,8 +139,8 @@ export class IngestApi extends Construct {
       stageName: this.stage.stageName,
       methodPath: "*/*",
       settings: {
-        throttlingRateLimit: props.throttlingRateLimit ?? 1000,
-        throttlingBurstLimit: props.throttlingBurstLimit ?? 2000,
+        throttlingRateLimit: props.throttlingRateLimit ?? DEFAULTS.api.throttlingRateLimit,
+        throttlingBurstLimit: props.throttlingBurstLimit ?? DEFAULTS.api.throttlingBurstLimit,
         metricsEnabled: true,
         // execution logs would go to a log group API Gateway creates without retention; access logs suffice
         loggingLevel: "OFF",

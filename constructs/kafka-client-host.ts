@@ -7,6 +7,7 @@
 import { Construct } from "constructs";
 import { Instance, KeyPair, LaunchTemplate, type IamInstanceProfile, type LaunchTemplateBlockDeviceMappings, type LaunchTemplateMetadataOptions, type SecurityGroup, type Subnet } from "./aws";
 import { Token } from "../lib/cdktf";
+import { DEFAULTS } from "../lib/defaults";
 
 /** Amazon Linux 2023's root device. */
 const AL2023_ROOT_DEVICE = "/dev/xvda";
@@ -55,18 +56,18 @@ export class KafkaClientHost extends Construct {
 
   constructor(scope: Construct, id: string, props: KafkaClientHostProps) {
     super(scope, id);
-    const amiSsmParameter = props.amiSsmParameter ?? "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+    const amiSsmParameter = props.amiSsmParameter ?? DEFAULTS.clientHost.amiSsmParameter;
     this.keyPair = new KeyPair(this, "key-pair", { keyName: `${props.namePrefix}-operator`, publicKey: props.sshPublicKey });
     // the root volume lives here, not on aws_instance: with an SSM-resolved image the provider
     // would otherwise look the image id up and fail at apply (terraform-provider-aws#43488)
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
       name: `${props.namePrefix}-client`,
       imageId: `resolve:ssm:${amiSsmParameter}`,
-      instanceType: props.instanceType ?? "t3.small",
+      instanceType: props.instanceType ?? DEFAULTS.clientHost.instanceType,
       keyName: this.keyPair.keyName,
       iamInstanceProfile: { arn: props.instanceProfile.arn },
       metadataOptions: secureMetadataOptions(),
-      blockDeviceMappings: [encryptedRootVolume(props.rootVolumeSizeGiB ?? 20)],
+      blockDeviceMappings: [encryptedRootVolume(props.rootVolumeSizeGiB ?? DEFAULTS.clientHost.rootVolumeSizeGiB)],
       tagSpecifications: [{ resourceType: "volume", tags: { Name: `${props.namePrefix}-client` } }],
     });
     this.instance = new Instance(this, "instance", {

@@ -6,12 +6,15 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup, MskCluster, MskConfiguration, type SecurityGroup, type Subnet } from "./aws";
 import { Token } from "../lib/cdktf";
+import type { MskKafkaVersion } from "../lib/contract";
+import { DEFAULTS } from "../lib/defaults";
+import { brokerCountProblem, defaultBrokerCount, replicationFactorProblem } from "../lib/msk-rules";
 
 export interface KafkaClusterProps {
   /** Names the cluster `<namePrefix>-cluster`, its configuration and its log group. */
   readonly namePrefix: string;
-  /** The MSK Kafka version, e.g. `3.8.x`. */
-  readonly kafkaVersion: string;
+  /** The MSK Kafka version line, e.g. `3.8.x`. */
+  readonly kafkaVersion: MskKafkaVersion;
   /** The brokers' subnets, one per availability zone. */
   readonly subnets: readonly Subnet[];
   /** The brokers' security group (it admits SASL/IAM on 9098 from the clients). */
@@ -23,7 +26,7 @@ export interface KafkaClusterProps {
   readonly brokerInstanceType?: string;
   /**
    * The number of brokers, a multiple of the number of subnets.
-   * @default one broker per subnet
+   * @default one broker per subnet (one per availability zone)
    */
   readonly brokerCount?: number;
   /**
@@ -65,7 +68,7 @@ export function mskServerProperties(settings: KafkaServerSettings): string {
     "auto.create.topics.enable=false",
     `default.replication.factor=${replicationFactor}`,
     `min.insync.replicas=${minInsyncReplicas}`,
-    `num.partitions=${settings.defaultPartitions ?? 1}`,
+    `num.partitions=${settings.defaultPartitions ?? DEFAULTS.topics.partitions}`,
     "unclean.leader.election.enable=false",
   ].join("\n");
 }
@@ -74,17 +77,15 @@ export function mskServerProperties(settings: KafkaServerSettings): string {
 export function kafkaClusterProblems(props: Pick<KafkaClusterProps, "subnets" | "brokerCount" | "defaultReplicationFactor">): string[] {
   const problems: string[] = [];
   const subnets = props.subnets.length;
-  const brokers = props.brokerCount ?? subnets;
+  const brokers = props.brokerCount ?? defaultBrokerCount(subnets);
   if (subnets < 2 || subnets > 3) {
     problems.push(`KafkaCluster: got ${subnets} subnets, expected 2 or 3 (MSK places brokers in 2 or 3 availability zones)`);
   }
-  if (!Token.isUnresolved(brokers) && subnets > 0 && brokers % subnets !== 0) {
-    problems.push(`KafkaCluster: brokerCount ${brokers} is not a multiple of the ${subnets} subnets (MSK spreads brokers evenly; use ${subnets}, ${subnets * 2}, ...)`);
-  }
+  const brokerProblem = Token.isUnresolved(brokers) ? undefined : brokerCountProblem(brokers, subnets);
+  if (brokerProblem) problems.push(`KafkaCluster: brokerCount: ${brokerProblem}`);
   const rf = props.defaultReplicationFactor;
-  if (rf !== undefined && !Token.isUnresolved(rf) && rf > brokers) {
-    problems.push(`KafkaCluster: defaultReplicationFactor ${rf} exceeds brokerCount ${brokers} (a topic cannot have more replicas than brokers)`);
-  }
+  const replicationProblem = rf === undefined || Token.isUnresolved(rf) ? undefined : replicationFactorProblem(rf, brokers);
+  if (replicationProblem) problems.push(`KafkaCluster: defaultReplicationFactor: ${replicationProblem}`);
   return problems;
 }
 
@@ -97,11 +98,11 @@ export class KafkaCluster extends Construct {
     super(scope, id);
     const problems = kafkaClusterProblems(props);
     if (problems.length > 0) throw new Error(problems.join("\n"));
-    const brokerCount = props.brokerCount ?? props.subnets.length;
+    const brokerCount = props.brokerCount ?? defaultBrokerCount(props.subnets.length);
 
     this.brokerLogGroup = new CloudwatchLogGroup(this, "broker-logs", {
       name: `/aws/msk/${props.namePrefix}-cluster`,
-      retentionInDays: props.logRetentionDays ?? 7,
+      retentionInDays: props.logRetentionDays ?? DEFAULTS.msk.logRetentionDays,
     });
     this.configuration = new MskConfiguration(this, "configuration", {
       name: `${props.namePrefix}-cluster-config`,
@@ -113,10 +114,10 @@ export class KafkaCluster extends Construct {
       kafkaVersion: props.kafkaVersion,
       numberOfBrokerNodes: brokerCount,
       brokerNodeGroupInfo: {
-        instanceType: props.brokerInstanceType ?? "kafka.t3.small",
+        instanceType: props.brokerInstanceType ?? DEFAULTS.msk.brokerInstanceType,
         clientSubnets: props.subnets.map((s) => s.id),
         securityGroups: [props.securityGroup.id],
-        storageInfo: { ebsStorageInfo: { volumeSize: props.ebsVolumeSizeGiB ?? 20 } },
+        storageInfo: { ebsStorageInfo: { volumeSize: props.ebsVolumeSizeGiB ?? DEFAULTS.msk.ebsVolumeSizeGiB } },
       },
       clientAuthentication: { sasl: { iam: true, scram: false }, unauthenticated: false },
       // without a customer key MSK encrypts at rest with the AWS-managed aws/msk key

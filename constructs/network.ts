@@ -6,6 +6,7 @@
 import { Construct } from "constructs";
 import { InternetGateway, Route, RouteTable, RouteTableAssociation, SecurityGroup, Subnet, Vpc, VpcEndpoint, VpcSecurityGroupEgressRule, VpcSecurityGroupIngressRule } from "./aws";
 import { KAFKA_IAM_PORT, REST_PROXY_PORT } from "../lib/contract";
+import { DEFAULTS } from "../lib/defaults";
 
 export interface NetworkProps {
   /** Prefixes every Name tag and security group name. */
@@ -42,9 +43,9 @@ export interface NetworkProps {
 /** The address plan with its defaults applied; a pure function so tests can check it alone. */
 export function networkDefaults(props: NetworkProps): Required<Pick<NetworkProps, "vpcCidr" | "publicSubnetCidr" | "privateSubnetCidrs" | "restProxyAllowedCidrs">> {
   return {
-    vpcCidr: props.vpcCidr ?? "10.20.0.0/16",
-    publicSubnetCidr: props.publicSubnetCidr ?? "10.20.0.0/24",
-    privateSubnetCidrs: props.privateSubnetCidrs ?? ["10.20.10.0/24", "10.20.11.0/24", "10.20.12.0/24"],
+    vpcCidr: props.vpcCidr ?? DEFAULTS.network.vpcCidr,
+    publicSubnetCidr: props.publicSubnetCidr ?? DEFAULTS.network.publicSubnetCidr,
+    privateSubnetCidrs: props.privateSubnetCidrs ?? DEFAULTS.network.privateSubnetCidrs,
     restProxyAllowedCidrs: props.restProxyAllowedCidrs ?? ["0.0.0.0/0"],
   };
 }

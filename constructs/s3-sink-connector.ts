@@ -8,6 +8,7 @@
  */
 import { existsSync } from "node:fs";
 import { Construct } from "constructs";
+import { DEFAULTS } from "../lib/defaults";
 import { CloudwatchLogGroup, IamRole, IamRolePolicy, MskconnectConnector, MskconnectCustomPlugin, MskconnectWorkerConfiguration, S3Object, type SecurityGroup, type Subnet, type VpcEndpoint } from "./aws";
 import { Annotations, AssetType, Fn, TerraformAsset, TerraformLocal } from "../lib/cdktf";
 import type { DataBucket } from "./data-bucket";
@@ -40,9 +41,9 @@ export function s3SinkConnectorConfiguration(settings: S3SinkSettings): Record<s
   return {
     "connector.class": "io.confluent.connect.s3.S3SinkConnector",
     "s3.region": settings.region,
-    "flush.size": String(settings.flushSize ?? 1),
+    "flush.size": String(settings.flushSize ?? DEFAULTS.connector.flushSize),
     "schema.compatibility": "NONE",
-    "tasks.max": String(settings.tasksMax ?? 3),
+    "tasks.max": String(settings.tasksMax ?? DEFAULTS.connector.tasksMax),
     "topics.regex": settings.topicsRegex,
     "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
     "partitioner.class": "io.confluent.connect.storage.partitioner.DefaultPartitioner",
@@ -210,10 +211,10 @@ export class S3SinkConnector extends Construct {
       policy: policyDocument(this, "execution-document", connectorStatements(props.cluster.arn, props.topicPattern, connectorName, props.bucket.bucketArn)).json,
     });
 
-    this.logGroup = new CloudwatchLogGroup(this, "worker-logs", { name: `/aws/mskconnect/${connectorName}`, retentionInDays: props.logRetentionDays ?? 7 });
+    this.logGroup = new CloudwatchLogGroup(this, "worker-logs", { name: `/aws/mskconnect/${connectorName}`, retentionInDays: props.logRetentionDays ?? DEFAULTS.connector.logRetentionDays });
     this.connector = new MskconnectConnector(this, "connector", {
       name: connectorName,
-      kafkaconnectVersion: props.kafkaConnectVersion ?? "3.7.x",
+      kafkaconnectVersion: props.kafkaConnectVersion ?? DEFAULTS.connector.kafkaConnectVersion,
       connectorConfiguration: s3SinkConnectorConfiguration({
         region: props.region,
         bucketName: props.bucket.bucketName,
@@ -221,7 +222,7 @@ export class S3SinkConnector extends Construct {
         flushSize: props.flushSize,
         tasksMax: props.tasksMax,
       }),
-      capacity: { provisionedCapacity: { mcuCount: props.mcuCount ?? 1, workerCount: props.workerCount ?? 1 } },
+      capacity: { provisionedCapacity: { mcuCount: props.mcuCount ?? DEFAULTS.connector.mcuCount, workerCount: props.workerCount ?? DEFAULTS.connector.workerCount } },
       kafkaCluster: {
         apacheKafkaCluster: {
           bootstrapServers: props.cluster.bootstrapBrokersSaslIam,

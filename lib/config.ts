@@ -12,6 +12,8 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { MSK_KAFKA_VERSIONS, SUPPORTED_MSK_VERSIONS } from "./contract";
+import { DEFAULTS, defaultPluginZipPath } from "./defaults";
+import { brokerCountProblem, defaultBrokerCount, replicationFactorProblem } from "./msk-rules";
 
 export const DEFAULT_CONFIG_FILE = "pipeline.yaml";
 
@@ -60,37 +62,37 @@ const configSchema = z.strictObject(
       .max(3, expect("at most 3 availability zones", "MSK places brokers in 2 or 3 zones")),
     network: z
       .strictObject({
-        vpcCidr: cidr("choose a private range such as 10.20.0.0/16").default("10.20.0.0/16"),
-        publicSubnetCidr: cidr("choose a block inside vpcCidr for the client host").default("10.20.0.0/24"),
+        vpcCidr: cidr("choose a private range such as 10.20.0.0/16").default(DEFAULTS.network.vpcCidr),
+        publicSubnetCidr: cidr("choose a block inside vpcCidr for the client host").default(DEFAULTS.network.publicSubnetCidr),
         privateSubnetCidrs: z
           .array(cidr("choose blocks inside vpcCidr, one per availability zone"), expect("a list of CIDR blocks, one per availability zone", "add one block per zone"))
-          .default(["10.20.10.0/24", "10.20.11.0/24", "10.20.12.0/24"]),
+          .default([...DEFAULTS.network.privateSubnetCidrs]),
       }, section("network"))
       .prefault({}),
     clientHost: z.strictObject({
-      instanceType: z.string(expect("an EC2 instance type like t3.small", "the REST proxy wants at least 2 GiB of memory")).default("t3.small"),
+      instanceType: z.string(expect("an EC2 instance type like t3.small", "the REST proxy wants at least 2 GiB of memory")).default(DEFAULTS.clientHost.instanceType),
       sshAllowedCidrs: z
         .array(cidr("use your own public address as x.x.x.x/32"), expect("a list of CIDR blocks allowed to SSH to the client host", "add your public address as x.x.x.x/32"))
         .min(1, expect("at least one CIDR block", "add your public address as x.x.x.x/32")),
-      allowSshFromAnywhere: z.boolean(expect("true or false", "set true only to accept SSH from 0.0.0.0/0 on purpose")).default(false),
+      allowSshFromAnywhere: z.boolean(expect("true or false", "set true only to accept SSH from 0.0.0.0/0 on purpose")).default(DEFAULTS.clientHost.allowSshFromAnywhere),
       sshPublicKey: z.string(expect("an OpenSSH public key or the path of a .pub file", "e.g. ~/.ssh/id_ed25519.pub")),
-      sshUser: z.string(expect("the login user of the AMI", "Amazon Linux uses ec2-user")).regex(/^[a-z_][a-z0-9_-]{0,31}$/, expect("a POSIX user name", "Amazon Linux uses ec2-user")).default("ec2-user"),
+      sshUser: z.string(expect("the login user of the AMI", "Amazon Linux uses ec2-user")).regex(/^[a-z_][a-z0-9_-]{0,31}$/, expect("a POSIX user name", "Amazon Linux uses ec2-user")).default(DEFAULTS.clientHost.sshUser),
       amiSsmParameter: z
         .string(expect("an SSM public parameter path", "use /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"))
         .regex(/^\/aws\/service\/ami-amazon-linux-latest\/al2023-ami-/, expect("an Amazon Linux 2023 SSM parameter path", "provisioning targets Amazon Linux 2023 (dnf, Corretto 17)"))
-        .default("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
-      rootVolumeSizeGiB: positiveInt("a whole volume size in GiB from 8 to 16384", "the Kafka and Confluent tarballs need about 2 GiB", 16384).min(8, expect("a whole volume size in GiB from 8 to 16384", "the AMI itself needs 8 GiB")).default(20),
+        .default(DEFAULTS.clientHost.amiSsmParameter),
+      rootVolumeSizeGiB: positiveInt("a whole volume size in GiB from 8 to 16384", "the Kafka and Confluent tarballs need about 2 GiB", 16384).min(8, expect("a whole volume size in GiB from 8 to 16384", "the AMI itself needs 8 GiB")).default(DEFAULTS.clientHost.rootVolumeSizeGiB),
     }, section("clientHost")),
     msk: z
       .strictObject({
         kafkaVersion: z
           .enum(MSK_KAFKA_VERSIONS, expect(`one of ${MSK_KAFKA_VERSIONS.join(", ")}`, "older MSK versions are past end of support"))
-          .default("3.8.x"),
-        brokerInstanceType: z.string(expect("an MSK broker type like kafka.t3.small", "see MSK broker sizes")).regex(/^(kafka|express)\.[a-z0-9]+\.[a-z0-9]+$/, expect("an MSK broker type like kafka.t3.small or kafka.m7g.large", "broker types start with kafka.")).default("kafka.t3.small"),
-        brokerCount: positiveInt("a whole number of brokers from 1 to 30", "use a multiple of the number of availability zones", 30).default(2),
-        ebsVolumeSizeGiB: positiveInt("an EBS size in GiB from 1 to 16384", "brokers need space for the topics' retention", 16384).default(20),
+          .default(DEFAULTS.msk.kafkaVersion),
+        brokerInstanceType: z.string(expect("an MSK broker type like kafka.t3.small", "see MSK broker sizes")).regex(/^(kafka|express)\.[a-z0-9]+\.[a-z0-9]+$/, expect("an MSK broker type like kafka.t3.small or kafka.m7g.large", "broker types start with kafka.")).default(DEFAULTS.msk.brokerInstanceType),
+        brokerCount: positiveInt("a whole number of brokers from 1 to 30", "use a multiple of the number of availability zones", 30).optional(),
+        ebsVolumeSizeGiB: positiveInt("an EBS size in GiB from 1 to 16384", "brokers need space for the topics' retention", 16384).default(DEFAULTS.msk.ebsVolumeSizeGiB),
         defaultReplicationFactor: positiveInt("a replication factor of at least 1", "use 2 with 2 brokers, 3 with 3 or more").optional(),
-        logRetentionDays: retentionDays.default(7),
+        logRetentionDays: retentionDays.default(DEFAULTS.msk.logRetentionDays),
       }, section("msk"))
       .prefault({}),
     topics: z
@@ -98,23 +100,23 @@ const configSchema = z.strictObject(
         suffixes: z
           .array(z.string(expect("a topic suffix of lowercase letters, digits, _ or -", "topics are named <userId>.<suffix>")).regex(TOPIC_SUFFIX, expect("a topic suffix of lowercase letters, digits, _ or -", "topics are named <userId>.<suffix>")), expect("a list of topic suffixes", "e.g. [pin, geo, user]"))
           .min(1, expect("at least one topic suffix", "e.g. [pin, geo, user]"))
-          .default(["pin", "geo", "user"]),
-        partitions: positiveInt("a partition count from 1 to 1000", "one partition keeps the seed's partition=0 layout", 1000).default(1),
+          .default([...DEFAULTS.topics.suffixes]),
+        partitions: positiveInt("a partition count from 1 to 1000", "one partition keeps the seed's partition=0 layout", 1000).default(DEFAULTS.topics.partitions),
       }, section("topics"))
       .prefault({}),
     software: z
       .strictObject({
         kafkaCliVersion: semver("the Apache Kafka CLI version", "leave it out to use the release matching msk.kafkaVersion").optional(),
-        confluentVersion: semver("a Confluent Platform community version", "e.g. 8.0.0; Confluent removes end-of-life versions from its archive").default("8.0.0"),
-        mskIamAuthVersion: semver("an aws-msk-iam-auth version", "e.g. 2.3.6").default("2.3.6"),
-        s3SinkPluginVersion: semver("a Confluent S3 sink connector version", "e.g. 10.6.0").default("10.6.0"),
+        confluentVersion: semver("a Confluent Platform community version", "e.g. 8.0.0; Confluent removes end-of-life versions from its archive").default(DEFAULTS.software.confluentVersion),
+        mskIamAuthVersion: semver("an aws-msk-iam-auth version", "e.g. 2.3.6").default(DEFAULTS.software.mskIamAuthVersion),
+        s3SinkPluginVersion: semver("a Confluent S3 sink connector version", "e.g. 10.6.0").default(DEFAULTS.software.s3SinkPluginVersion),
       }, section("software"))
       .prefault({}),
     artifacts: z
       .strictObject({
-        kafkaBaseUrl: baseUrl("point it at archive.apache.org/dist/kafka or a mirror of it").default("https://archive.apache.org/dist/kafka"),
-        confluentBaseUrl: baseUrl("point it at packages.confluent.io/archive or a mirror of it").default("https://packages.confluent.io/archive"),
-        mskIamAuthBaseUrl: baseUrl("point it at the aws-msk-iam-auth GitHub releases download URL or a mirror of it").default("https://github.com/aws/aws-msk-iam-auth/releases/download"),
+        kafkaBaseUrl: baseUrl("point it at archive.apache.org/dist/kafka or a mirror of it").default(DEFAULTS.artifacts.kafkaBaseUrl),
+        confluentBaseUrl: baseUrl("point it at packages.confluent.io/archive or a mirror of it").default(DEFAULTS.artifacts.confluentBaseUrl),
+        mskIamAuthBaseUrl: baseUrl("point it at the aws-msk-iam-auth GitHub releases download URL or a mirror of it").default(DEFAULTS.artifacts.mskIamAuthBaseUrl),
         kafkaSha256: sha256.optional(),
         confluentSha256: sha256.optional(),
         mskIamAuthSha256: sha256.optional(),
@@ -123,27 +125,27 @@ const configSchema = z.strictObject(
     connector: z
       .strictObject({
         pluginZipPath: z.string(expect("a path to the S3 sink connector zip", "download it from Confluent Hub; relative paths start at the config file's folder")).optional(),
-        kafkaConnectVersion: z.enum(["2.7.1", "3.7.x"], expect("2.7.1 or 3.7.x", "MSK Connect runs only these Kafka Connect versions")).default("3.7.x"),
-        flushSize: positiveInt("a record count of at least 1", "1 writes one S3 object per record, as the seed does").default(1),
-        tasksMax: positiveInt("a task count from 1 to 64", "more tasks than partitions sit idle", 64).default(3),
-        mcuCount: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)], expect("1, 2, 4 or 8", "MSK Connect sizes workers in these MCU steps")).default(1),
-        workerCount: positiveInt("a worker count from 1 to 10", "each worker is billed per MCU-hour", 10).default(1),
-        logRetentionDays: retentionDays.default(7),
+        kafkaConnectVersion: z.enum(["2.7.1", "3.7.x"], expect("2.7.1 or 3.7.x", "MSK Connect runs only these Kafka Connect versions")).default(DEFAULTS.connector.kafkaConnectVersion),
+        flushSize: positiveInt("a record count of at least 1", "1 writes one S3 object per record, as the seed does").default(DEFAULTS.connector.flushSize),
+        tasksMax: positiveInt("a task count from 1 to 64", "more tasks than partitions sit idle", 64).default(DEFAULTS.connector.tasksMax),
+        mcuCount: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)], expect("1, 2, 4 or 8", "MSK Connect sizes workers in these MCU steps")).default(DEFAULTS.connector.mcuCount),
+        workerCount: positiveInt("a worker count from 1 to 10", "each worker is billed per MCU-hour", 10).default(DEFAULTS.connector.workerCount),
+        logRetentionDays: retentionDays.default(DEFAULTS.connector.logRetentionDays),
       }, section("connector"))
       .prefault({}),
     api: z
       .strictObject({
-        stageName: z.string(expect("a stage name of letters, digits, _ or -", "e.g. prod")).regex(STAGE_NAME, expect("a stage name of letters, digits, _ or -", "e.g. prod")).default("prod"),
-        throttlingRateLimit: z.number(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).positive(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).max(10000, expect("at most 10000 requests per second", "API Gateway's account limit is 10000")).default(1000),
-        throttlingBurstLimit: positiveInt("a burst size from 1 to 5000", "API Gateway's account limit is 5000", 5000).default(2000),
-        accessLogRetentionDays: retentionDays.default(30),
+        stageName: z.string(expect("a stage name of letters, digits, _ or -", "e.g. prod")).regex(STAGE_NAME, expect("a stage name of letters, digits, _ or -", "e.g. prod")).default(DEFAULTS.api.stageName),
+        throttlingRateLimit: z.number(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).positive(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).max(10000, expect("at most 10000 requests per second", "API Gateway's account limit is 10000")).default(DEFAULTS.api.throttlingRateLimit),
+        throttlingBurstLimit: positiveInt("a burst size from 1 to 5000", "API Gateway's account limit is 5000", 5000).default(DEFAULTS.api.throttlingBurstLimit),
+        accessLogRetentionDays: retentionDays.default(DEFAULTS.api.accessLogRetentionDays),
         // access logging needs API Gateway's region-wide CloudWatch role; a shared account may already set it
-        manageAccountLoggingRole: z.boolean(expect("true or false", "set false when the account already has API Gateway's CloudWatch logging role, so this stack does not replace it")).default(true),
+        manageAccountLoggingRole: z.boolean(expect("true or false", "set false when the account already has API Gateway's CloudWatch logging role, so this stack does not replace it")).default(DEFAULTS.api.manageAccountLoggingRole),
       }, section("api"))
       .prefault({}),
     bucket: z
       .strictObject({
-        forceDestroy: z.boolean(expect("true or false", "true lets cdktf destroy delete a bucket that still holds objects")).default(false),
+        forceDestroy: z.boolean(expect("true or false", "true lets cdktf destroy delete a bucket that still holds objects")).default(DEFAULTS.bucket.forceDestroy),
       }, section("bucket"))
       .prefault({}),
     tags: z.record(z.string(), z.string(expect("a string tag value", "quote numbers and booleans")), expect("a map of tag names to values", "e.g. { Project: pinterest-pipeline }")).default({}),
@@ -154,7 +156,14 @@ const configSchema = z.strictObject(
 type ParsedConfig = z.output<typeof configSchema>;
 
 /** The validated configuration, with every default applied and derived values resolved. */
-export interface PipelineConfig extends Omit<ParsedConfig, "software" | "clientHost" | "connector"> {
+export interface PipelineConfig extends Omit<ParsedConfig, "software" | "clientHost" | "connector" | "msk"> {
+  readonly msk: ParsedConfig["msk"] & {
+    /**
+     * The number of brokers, a multiple of the zone count.
+     * @default one broker per configured availability zone
+     */
+    readonly brokerCount: number;
+  };
   readonly clientHost: ParsedConfig["clientHost"] & {
     /** The OpenSSH public key text, read from the file when the config names one. */
     readonly sshPublicKey: string;
@@ -225,10 +234,11 @@ export function parseConfig(text: string, options: ParseOptions): PipelineConfig
   return {
     ...data,
     clientHost: { ...data.clientHost, sshPublicKey: sshPublicKey! },
+    msk: { ...data.msk, brokerCount: data.msk.brokerCount ?? defaultBrokerCount(data.availabilityZones.length) },
     software: { ...data.software, kafkaCliVersion: data.software.kafkaCliVersion ?? SUPPORTED_MSK_VERSIONS[data.msk.kafkaVersion] },
     connector: {
       ...data.connector,
-      pluginZipPath: resolvePath(data.connector.pluginZipPath ?? `artifacts/confluentinc-kafka-connect-s3-${data.software.s3SinkPluginVersion}.zip`, options.baseDir),
+      pluginZipPath: resolvePath(data.connector.pluginZipPath ?? defaultPluginZipPath(data.software.s3SinkPluginVersion), options.baseDir),
     },
   };
 }
@@ -315,12 +325,11 @@ function crossFieldProblems(config: Partial<ParsedConfig>): string[] {
       problems.push(`clientHost.sshAllowedCidrs.${i}: got ${describeValue(block)}, expected a narrower block than the whole internet (use your address as x.x.x.x/32, or set clientHost.allowSshFromAnywhere: true to accept the risk)`);
     }
   });
-  if (msk && zones && msk.brokerCount % zones.length !== 0) {
-    problems.push(`msk.brokerCount: got ${msk.brokerCount}, expected a multiple of the ${zones.length} availability zones (MSK spreads brokers evenly; use ${zones.length}, ${zones.length * 2}, ...)`);
-  }
-  if (msk?.defaultReplicationFactor !== undefined && msk.defaultReplicationFactor > msk.brokerCount) {
-    problems.push(`msk.defaultReplicationFactor: got ${msk.defaultReplicationFactor}, expected at most msk.brokerCount ${msk.brokerCount} (a topic cannot have more replicas than brokers)`);
-  }
+  const brokerCount = msk && zones ? (msk.brokerCount ?? defaultBrokerCount(zones.length)) : msk?.brokerCount;
+  const brokerProblem = msk?.brokerCount !== undefined && zones ? brokerCountProblem(msk.brokerCount, zones.length) : undefined;
+  if (brokerProblem) problems.push(`msk.brokerCount: ${brokerProblem}`);
+  const replicationProblem = msk?.defaultReplicationFactor !== undefined && brokerCount !== undefined ? replicationFactorProblem(msk.defaultReplicationFactor, brokerCount) : undefined;
+  if (replicationProblem) problems.push(`msk.defaultReplicationFactor: ${replicationProblem}`);
   const cli = software?.kafkaCliVersion;
   if (msk && cli !== undefined) {
     const clusterLine = msk.kafkaVersion.replace(/\.x$/, "");

@@ -71,10 +71,22 @@ describe("config cross-field rules", () => {
     expect(config.clientHost.allowSshFromAnywhere).toBe(true);
   });
 
-  it("fails when the broker count is not a multiple of the zone count (the default 2 with 3 zones)", () => {
-    expect(problemsOf(withSettings({ availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] }))).toEqual([
+  it("fails when the broker count is not a multiple of the zone count (2 brokers over 3 zones)", () => {
+    expect(problemsOf(withSettings({ availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], "msk.brokerCount": 2 }))).toEqual([
       "msk.brokerCount: got 2, expected a multiple of the 3 availability zones (MSK spreads brokers evenly; use 3, 6, ...)",
     ]);
+  });
+
+  it("defaults the broker count to one broker per configured zone", () => {
+    expect(parse(withSettings({ availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] })).msk.brokerCount).toBe(3);
+    expect(parse(withSettings({ availabilityZones: ["us-east-1a", "us-east-1b"] })).msk.brokerCount).toBe(2);
+  });
+
+  it("checks the replication factor against the defaulted broker count", () => {
+    expect(problemsOf(withSettings({ availabilityZones: ["us-east-1a", "us-east-1b"], "msk.defaultReplicationFactor": 3 }))).toEqual([
+      "msk.defaultReplicationFactor: got 3, expected at most the broker count 2 (a topic cannot have more replicas than brokers)",
+    ]);
+    expect(parse(withSettings({ availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], "msk.defaultReplicationFactor": 3 })).msk.defaultReplicationFactor).toBe(3);
   });
 
   it("passes six brokers over three zones", () => {
@@ -83,7 +95,7 @@ describe("config cross-field rules", () => {
 
   it("fails when the replication factor exceeds the broker count", () => {
     expect(problemsOf(withSettings({ "msk.defaultReplicationFactor": 3 }))).toEqual([
-      "msk.defaultReplicationFactor: got 3, expected at most msk.brokerCount 2 (a topic cannot have more replicas than brokers)",
+      "msk.defaultReplicationFactor: got 3, expected at most the broker count 2 (a topic cannot have more replicas than brokers)",
     ]);
   });
 
@@ -111,7 +123,7 @@ describe("config cross-field rules", () => {
   it("reports cross-field problems of valid sections next to schema problems of others", () => {
     expect(problemsOf({ ...withSettings({ "msk.defaultReplicationFactor": 5 }), userId: "X" })).toEqual([
       'userId: got "X", expected a lowercase id of 3-32 letters, digits or hyphens, not starting or ending with a hyphen (it prefixes every resource name and the S3 bucket name user-<userId>-bucket)',
-      "msk.defaultReplicationFactor: got 5, expected at most msk.brokerCount 2 (a topic cannot have more replicas than brokers)",
+      "msk.defaultReplicationFactor: got 5, expected at most the broker count 2 (a topic cannot have more replicas than brokers)",
     ]);
   });
 

@@ -28,7 +28,7 @@ describe("KafkaCluster", () => {
   });
 
   it("fails when the broker count is not a multiple of the subnets", () => {
-    expect(() => cluster(2, { brokerCount: 3 })).toThrow("KafkaCluster: brokerCount 3 is not a multiple of the 2 subnets (MSK spreads brokers evenly; use 2, 4, ...)");
+    expect(() => cluster(2, { brokerCount: 3 })).toThrow("KafkaCluster: brokerCount: got 3, expected a multiple of the 2 availability zones (MSK spreads brokers evenly; use 2, 4, ...)");
   });
 
   it("fails with one subnet", () => {
@@ -36,7 +36,7 @@ describe("KafkaCluster", () => {
   });
 
   it("fails when the replication factor exceeds the brokers", () => {
-    expect(() => cluster(2, { brokerCount: 2, defaultReplicationFactor: 3 })).toThrow("KafkaCluster: defaultReplicationFactor 3 exceeds brokerCount 2 (a topic cannot have more replicas than brokers)");
+    expect(() => cluster(2, { brokerCount: 2, defaultReplicationFactor: 3 })).toThrow("KafkaCluster: defaultReplicationFactor: got 3, expected at most the broker count 2 (a topic cannot have more replicas than brokers)");
   });
 
   it("reports every problem at once", () => {
