@@ -13,7 +13,7 @@ import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from "./lib/config";
 import { OutputsError } from "./lib/contract";
 import { synthesizePipeline } from "./constructs/pipeline-stack";
 import { isPolicyViolation } from "./constructs/policies";
-import { summarizeStack } from "./scripts/lib/stack-summary";
+import { summarizeStack } from "./lib/stack-summary";
 
 const USAGE = "usage: tsx main.ts [--config FILE] [--summary]";
 

@@ -9,6 +9,7 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "./aws";
 import { type PipelineConfig, bucketName, deadLetterTopicName, topicNames } from "../lib/config";
 import { App, TerraformOutput, TerraformStack } from "../lib/cdktf";
+import type { TerraformJson } from "../lib/terraform-json";
 import { SENSITIVE_OUTPUTS, STACK_ID, STACK_OUTPUT_NAMES, type StackOutputName, type StackOutputs, outputDescription } from "../lib/contract";
 import { AccessRoles } from "./access-roles";
 import { DataBucket } from "./data-bucket";
@@ -142,7 +143,7 @@ export interface SynthesizedPipeline {
   /** The stack's directory: `cdk.tf.json` and its assets, what Terraform runs in. */
   readonly stackDir: string;
   /** The parsed `cdk.tf.json`. */
-  readonly terraform: { readonly resource: Record<string, Record<string, unknown>>; readonly [block: string]: unknown };
+  readonly terraform: TerraformJson;
 }
 
 /**

@@ -13,7 +13,7 @@ import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from "../lib/config";
 import { synthesizePipeline } from "../constructs/pipeline-stack";
 import { isPolicyViolation } from "../constructs/policies";
 import { DEFAULT_PLUGIN_MIRROR, OfflinePlanError, planStackOffline } from "./lib/offline-plan";
-import { managedResourceCount } from "./lib/stack-summary";
+import { managedResourceCount } from "../lib/stack-summary";
 
 function main(): void {
   const { values } = parseArgs({ options: { config: { type: "string" }, keep: { type: "boolean", default: false } }, strict: true });

@@ -6,6 +6,8 @@ import { parse, stringify } from "yaml";
 import { App, Testing } from "../../lib/cdktf";
 import { parseConfig, type PipelineConfig } from "../../lib/config";
 import { STACK_ID } from "../../lib/contract";
+import type { TerraformJson as SynthesizedJson } from "../../lib/terraform-json";
+import { referencedDocumentId } from "../../constructs/policies/policy-documents";
 import { PipelineStack } from "../../constructs/pipeline-stack";
 import { REPO_ROOT } from "../support/paths";
 
@@ -61,15 +63,8 @@ export function exampleConfig(edit: (doc: Record<string, any>) => void = () => {
   return parseConfig(stringify(doc), { source: "test.yaml", baseDir: REPO_ROOT });
 }
 
-/** The synthesized Terraform JSON of the pipeline stack, policy validations included. */
-export interface TerraformJson {
-  resource: Record<string, Record<string, any>>;
-  data?: Record<string, Record<string, any>>;
-  output: Record<string, { value: unknown; description?: string }>;
-  provider: Record<string, any[]>;
-  locals?: Record<string, unknown>;
-  terraform: Record<string, any>;
-}
+/** The synthesized Terraform JSON of the pipeline stack (every block present), attributes indexed freely. */
+export type TerraformJson = Required<SynthesizedJson<any>>;
 
 export function synthPipeline(config: PipelineConfig): { stack: PipelineStack; tf: TerraformJson } {
   const { dir, cleanup } = scratchDir("infra-test-");
@@ -126,9 +121,9 @@ export interface Statement {
 
 /** The statements of the policy document a `${data.aws_iam_policy_document.X.json}` reference names. */
 export function policyStatements(tf: TerraformJson, reference: string): Statement[] {
-  const match = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(reference);
-  if (!match) throw new Error(`not a policy document reference: ${reference}`);
-  const document = tf.data?.aws_iam_policy_document?.[match[1]];
-  if (!document) throw new Error(`no policy document ${match[1]}`);
+  const documentId = referencedDocumentId(reference);
+  if (documentId === undefined) throw new Error(`not a policy document reference: ${reference}`);
+  const document = tf.data?.aws_iam_policy_document?.[documentId];
+  if (!document) throw new Error(`no policy document ${documentId}`);
   return document.statement as Statement[];
 }

@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { managedResourceCount } from "../../scripts/lib/stack-summary";
+import { managedResourceCount } from "../../lib/stack-summary";
 import { REPO_ROOT } from "../support/paths";
 import { scratchDir } from "./helpers";
 
@@ -29,7 +29,7 @@ function brokenConfig(): string {
   mkdirSync(join(scratch.dir, "example-keys"), { recursive: true });
   copyFileSync(join(REPO_ROOT, "example-keys", "operator.pub"), join(scratch.dir, "example-keys", "operator.pub"));
   const path = join(scratch.dir, "broken.yaml");
-  writeFileSync(path, readFileSync(join(REPO_ROOT, "pipeline.example.yaml"), "utf8").replace("userId: 0a1b2c3d4e5f", "userId: Not_Valid").replace("brokerCount: 2", "brokerCount: 3"));
+  writeFileSync(path, readFileSync(join(REPO_ROOT, "pipeline.example.yaml"), "utf8").replace("userId: 0a1b2c3d4e5f", "userId: Not_Valid").replace("# brokerCount: 2 ", "brokerCount: 3 "));
   return path;
 }
 

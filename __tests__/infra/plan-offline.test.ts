@@ -10,7 +10,7 @@ import type { PipelineConfig } from "../../lib/config";
 import { synthesizePipeline } from "../../constructs/pipeline-stack";
 import { s3SinkPluginUrl } from "../../constructs/s3-sink-connector";
 import { DEFAULT_PLUGIN_MIRROR, OfflinePlanError, planStackOffline } from "../../scripts/lib/offline-plan";
-import { managedResourceCount } from "../../scripts/lib/stack-summary";
+import { managedResourceCount } from "../../lib/stack-summary";
 import { exampleConfig, scratchDir, writeDummyZip } from "./helpers";
 
 const PLAN_TIMEOUT = 180_000;

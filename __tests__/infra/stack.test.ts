@@ -1,7 +1,7 @@
 /** The synthesized pipeline stack, resource by resource, against the seed's and the requirements. */
 import { describe, expect, it } from "vitest";
 import { STACK_OUTPUT_NAMES, type StackOutputName, outputDescription } from "../../lib/contract";
-import { checkPolicies, type TerraformJson as PolicyJson } from "../../constructs/policies";
+import { checkPolicies } from "../../constructs/policies";
 import { exampleConfig, onlyResource, policyStatements, refTo, resourceNamed, resourcesOf, synthPipeline, type Statement } from "./helpers";
 
 const config = exampleConfig();
@@ -510,14 +510,14 @@ describe("names and tags", () => {
 
 describe("policy checks", () => {
   it("passes every policy rule", () => {
-    expect(checkPolicies(tf as unknown as PolicyJson)).toEqual([]);
+    expect(checkPolicies(tf)).toEqual([]);
   });
 
   it("fails synth when SSH is open to the world without the config's acknowledgement", () => {
     const open = exampleConfig((doc) => Object.assign(doc.clientHost, { sshAllowedCidrs: ["0.0.0.0/0"], allowSshFromAnywhere: true }));
     const { tf: openTf } = synthPipeline(open);
     expect(resourceNamed(openTf, "aws_vpc_security_group_ingress_rule", "client-ssh-0").cidr_ipv4).toBe("0.0.0.0/0");
-    const findings = checkPolicies(openTf as unknown as PolicyJson);
+    const findings = checkPolicies(openTf);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatch(/^\[ec2-no-ssh-from-anywhere\] /);
     expect(() => synthPipeline({ ...open, clientHost: { ...open.clientHost, allowSshFromAnywhere: false } })).toThrow(/ec2-no-ssh-from-anywhere/);

@@ -1,5 +1,5 @@
 import { finding, type PolicyRule } from "./rule";
-import { addressOf, attributeAt, resourcesOfType } from "./terraform-json";
+import { addressOf, attributeAt, resourcesOfType } from "../../lib/terraform-json";
 
 const ID = "api-access-logging";
 

@@ -1,5 +1,5 @@
 import { finding, type PolicyRule } from "./rule";
-import { addressOf, attributeAt, describe, nestedBlock, refersTo, resourcesOfType, type StackResource, type TerraformJson } from "./terraform-json";
+import { addressOf, attributeAt, describe, nestedBlock, refersTo, resourcesOfType, type StackResource, type TerraformJson } from "../../lib/terraform-json";
 
 const ID = "ec2-imdsv2";
 

@@ -1,5 +1,5 @@
 import { finding, type PolicyFinding, type PolicyRule } from "./rule";
-import { addressOf, blockList, resourcesOfType, stringList, type TerraformBlock } from "./terraform-json";
+import { addressOf, blockList, resourcesOfType, stringList, type TerraformBlock } from "../../lib/terraform-json";
 
 const ID = "ec2-no-ssh-from-anywhere";
 

@@ -1,6 +1,6 @@
 import { type PolicyReading, type PolicyStatement, readDocumentDataSource, readPolicy, referencedDocumentId } from "./policy-documents";
 import { finding, type PolicyFinding, type PolicyRule } from "./rule";
-import { addressOf, blockList, dataSourcesOfType, resourcesOfType, stringList, type TerraformJson } from "./terraform-json";
+import { addressOf, blockList, dataSourcesOfType, resourcesOfType, stringList, type TerraformJson } from "../../lib/terraform-json";
 
 const ID = "iam-no-star-on-star";
 

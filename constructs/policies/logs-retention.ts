@@ -1,5 +1,5 @@
 import { finding, type PolicyRule } from "./rule";
-import { addressOf, describe, resourcesOfType } from "./terraform-json";
+import { addressOf, describe, resourcesOfType } from "../../lib/terraform-json";
 
 const ID = "logs-retention";
 

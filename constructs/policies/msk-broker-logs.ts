@@ -1,5 +1,5 @@
 import { finding, type PolicyRule } from "./rule";
-import { addressOf, attributeAt, isTrue, resourcesOfType } from "./terraform-json";
+import { addressOf, attributeAt, isTrue, resourcesOfType } from "../../lib/terraform-json";
 
 const ID = "msk-broker-logs";
 

@@ -1,5 +1,5 @@
 import { finding, type PolicyFinding, type PolicyRule } from "./rule";
-import { addressOf, attributeAt, describe, isTrue, resourcesOfType } from "./terraform-json";
+import { addressOf, attributeAt, describe, isTrue, resourcesOfType } from "../../lib/terraform-json";
 
 const ID = "msk-iam-auth-only";
 

@@ -1,5 +1,5 @@
 import { finding, type PolicyFinding, type PolicyRule } from "./rule";
-import { addressOf, attributeAt, describe, isFalse, resourcesOfType } from "./terraform-json";
+import { addressOf, attributeAt, describe, isFalse, resourcesOfType } from "../../lib/terraform-json";
 
 const ID = "msk-tls-in-transit";
 

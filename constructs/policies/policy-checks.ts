@@ -11,7 +11,7 @@ import type { PolicyRule } from "./rule";
 import { s3Encrypted } from "./s3-encrypted";
 import { s3PublicAccessBlocked } from "./s3-public-access-blocked";
 import { s3TlsOnly } from "./s3-tls-only";
-import type { TerraformJson } from "./terraform-json";
+import type { TerraformJson } from "../../lib/terraform-json";
 
 /** Whether `err` is the synth abort that carries policy findings (cdktf reports failed stack validations so). */
 export function isPolicyViolation(err: unknown): err is Error {

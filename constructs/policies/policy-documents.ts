@@ -3,7 +3,7 @@
  * (`JSON.stringify` output, possibly with `${...}` references inside strings) or references
  * an `aws_iam_policy_document` data source whose `statement` blocks are in the stack JSON.
  */
-import { blockList, type TerraformBlock, type TerraformJson, stringList } from "./terraform-json";
+import { blockList, type TerraformBlock, type TerraformJson, stringList } from "../../lib/terraform-json";
 
 export interface PolicyPrincipal {
   /** `*`, `AWS`, `Service` or `Federated`. */

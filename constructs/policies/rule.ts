@@ -1,4 +1,4 @@
-import type { TerraformJson } from "./terraform-json";
+import type { TerraformJson } from "../../lib/terraform-json";
 
 /** One violation: which rule, which resource, and the full message shown at synth. */
 export interface PolicyFinding {

@@ -1,4 +1,4 @@
-import { refersTo, resourcesOfType, type StackResource, type TerraformJson } from "./terraform-json";
+import { refersTo, resourcesOfType, type StackResource, type TerraformJson } from "../../lib/terraform-json";
 
 /**
  * The companion resources (`aws_s3_bucket_public_access_block`, ...) of a bucket: those whose

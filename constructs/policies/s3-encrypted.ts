@@ -1,6 +1,6 @@
 import { finding, type PolicyRule } from "./rule";
 import { companionsOf } from "./s3-buckets";
-import { addressOf, resourcesOfType } from "./terraform-json";
+import { addressOf, resourcesOfType } from "../../lib/terraform-json";
 
 const ID = "s3-encrypted";
 

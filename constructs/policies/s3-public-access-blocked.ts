@@ -1,6 +1,6 @@
 import { finding, type PolicyRule } from "./rule";
 import { companionsOf } from "./s3-buckets";
-import { addressOf, isTrue, resourcesOfType } from "./terraform-json";
+import { addressOf, isTrue, resourcesOfType } from "../../lib/terraform-json";
 
 const ID = "s3-public-access-blocked";
 

@@ -1,7 +1,7 @@
 import { appliesToEveryone, type PolicyStatement, readPolicy } from "./policy-documents";
 import { finding, type PolicyRule } from "./rule";
 import { companionsOf } from "./s3-buckets";
-import { addressOf, resourcesOfType, type StackResource } from "./terraform-json";
+import { addressOf, resourcesOfType, type StackResource } from "../../lib/terraform-json";
 
 const ID = "s3-tls-only";
 

@@ -1,5 +1,6 @@
 /**
- * Read-only helpers over a synthesized stack (`stack.toTerraform()` or the parsed `cdk.tf.json`).
+ * The synthesized Terraform JSON (`stack.toTerraform()` or the parsed `cdk.tf.json`): its one type,
+ * used by the stack, the policy rules, the summary and the tests, and read-only helpers over it.
  *
  * Policy rules work on the synthesized JSON rather than on construct objects so that they see
  * exactly what Terraform will see, whichever construct (or escape hatch) produced a resource.
@@ -8,11 +9,24 @@
 /** A Terraform resource or data block: snake_case attributes, references as `"${type.id.attr}"` strings. */
 export type TerraformBlock = Readonly<Record<string, unknown>>;
 
-/** The synthesized stack: `{ resource: { <type>: { <logicalId>: {...} } }, data: {...}, output: {...} }`. */
-export interface TerraformJson {
-  readonly resource?: Readonly<Record<string, Readonly<Record<string, TerraformBlock>>>>;
-  readonly data?: Readonly<Record<string, Readonly<Record<string, TerraformBlock>>>>;
-  readonly [key: string]: unknown;
+/** A stack output as synthesized. */
+export interface TerraformOutputBlock {
+  readonly value: unknown;
+  readonly description?: string;
+  readonly sensitive?: boolean;
+}
+
+/**
+ * The synthesized stack: `{ resource: { <type>: { <logicalId>: {...} } }, data: {...}, output: {...} }`.
+ * `Block` is the type of a resource or data block; tests that index freely into attributes use `any`.
+ */
+export interface TerraformJson<Block = TerraformBlock> {
+  readonly resource?: Readonly<Record<string, Readonly<Record<string, Block>>>>;
+  readonly data?: Readonly<Record<string, Readonly<Record<string, Block>>>>;
+  readonly output?: Readonly<Record<string, TerraformOutputBlock>>;
+  readonly provider?: Readonly<Record<string, readonly Block[]>>;
+  readonly locals?: Readonly<Record<string, unknown>>;
+  readonly terraform?: Block;
 }
 
 /** One resource of the stack with its Terraform address parts. */

@@ -1,25 +1,19 @@
 /** A short, human summary of a synthesized stack: resources by type, data sources, outputs. */
-
-/** The parts of a synthesized `cdk.tf.json` the summary reads. */
-export interface SynthesizedStack {
-  readonly resource?: Record<string, Record<string, unknown>>;
-  readonly data?: Record<string, Record<string, unknown>>;
-  readonly output?: Record<string, { readonly description?: string }>;
-}
+import type { TerraformJson } from "./terraform-json";
 
 /** Managed resources (what `terraform plan` counts), by type. */
-export function resourceCounts(stack: SynthesizedStack): Map<string, number> {
+export function resourceCounts(stack: TerraformJson): Map<string, number> {
   const counts = new Map<string, number>();
   for (const [type, byName] of Object.entries(stack.resource ?? {})) counts.set(type, Object.keys(byName).length);
   return new Map([...counts].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** The number of managed resources, the N of `Plan: N to add`. */
-export function managedResourceCount(stack: SynthesizedStack): number {
+export function managedResourceCount(stack: TerraformJson): number {
   return [...resourceCounts(stack).values()].reduce((sum, n) => sum + n, 0);
 }
 
-export function summarizeStack(stack: SynthesizedStack): string {
+export function summarizeStack(stack: TerraformJson): string {
   const counts = resourceCounts(stack);
   const width = Math.max(...[...counts.keys()].map((t) => t.length));
   const lines = [`${managedResourceCount(stack)} resources:`];
