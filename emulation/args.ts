@@ -3,7 +3,9 @@
  * `cli.ts` passes argv in. Every bad flag is one {@link EmulationError} line with exit code 2.
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_CREDS_FILE } from "./creds";
+import { EMULATE_DEFAULTS } from "./defaults";
+
+const DEFAULT_CREDS_FILE = EMULATE_DEFAULTS.credsFile;
 import { EmulationError } from "./errors";
 
 /** The original emulator seeded Python's random with 100. */
