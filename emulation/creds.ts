@@ -4,9 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
+import { z } from "zod";
 import { EmulationError } from "./errors";
-
-export const DEFAULT_CREDS_FILE = "db_creds.yaml";
 
 export interface DbCreds {
   readonly host: string;
@@ -20,6 +19,26 @@ export interface DbCreds {
 
 const KEYS = ["HOST", "USER", "PASSWORD", "DATABASE", "PORT"] as const;
 const FIX = "copy db_creds.example.yaml and fill in HOST, USER, PASSWORD, DATABASE, PORT";
+/** The issue message of an absent, null or (except PASSWORD) blank key: all of them are named in one line. */
+const MISSING = "missing";
+
+/** A scalar as text; absent or null is missing, and so is blank text unless `allowBlank`. */
+function scalarText(allowBlank: boolean) {
+  return z
+    .unknown()
+    .refine((value) => value !== undefined && value !== null, { error: MISSING, abort: true })
+    .transform((value) => String(value))
+    .refine((text) => allowBlank || text.trim() !== "", { error: MISSING, abort: true });
+}
+
+const credsFileSchema = z.object({
+  HOST: scalarText(false),
+  USER: scalarText(false),
+  // an empty password is a valid MySQL password
+  PASSWORD: scalarText(true),
+  DATABASE: scalarText(false),
+  PORT: scalarText(false).transform(Number).pipe(z.number().int().min(1).max(65535)),
+});
 
 /** Reads and checks the credentials file; throws {@link EmulationError} naming the file and the missing or bad key. */
 export function loadDbCreds(path: string): DbCreds {
@@ -42,24 +61,19 @@ export function parseDbCreds(text: string, source: string): DbCreds {
   } catch (err) {
     throw new EmulationError(`${source}: not valid YAML (${(err as Error).message.split("\n")[0]}); ${FIX}`);
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new EmulationError(`${source}: expected a YAML mapping with keys ${KEYS.join(", ")} (${FIX})`);
-  }
-  const record = parsed as Record<string, unknown>;
-  const missing = KEYS.filter((key) => record[key] === undefined || record[key] === null || (key !== "PASSWORD" && String(record[key]).trim() === ""));
+  const mapping = z.record(z.string(), z.unknown()).safeParse(parsed);
+  if (!mapping.success) throw new EmulationError(`${source}: expected a YAML mapping with keys ${KEYS.join(", ")} (${FIX})`);
+  const checked = credsFileSchema.safeParse(mapping.data);
+  if (!checked.success) throw credsProblem(checked.error.issues, mapping.data, source);
+  const { HOST, USER, PASSWORD, DATABASE, PORT } = checked.data;
+  return { host: HOST, user: USER, password: PASSWORD, database: DATABASE, port: PORT, source };
+}
+
+/** One line for the schema's issues: every missing key at once, else the bad PORT. */
+function credsProblem(issues: readonly z.core.$ZodIssue[], record: Record<string, unknown>, source: string): EmulationError {
+  const missing = KEYS.filter((key) => issues.some((issue) => issue.path[0] === key && issue.message === MISSING));
   if (missing.length > 0) {
-    throw new EmulationError(`${source}: missing ${missing.join(", ")} (add ${missing.map((k) => `${k}: <value>`).join(", ")}; see db_creds.example.yaml)`);
+    return new EmulationError(`${source}: missing ${missing.join(", ")} (add ${missing.map((key) => `${key}: <value>`).join(", ")}; see db_creds.example.yaml)`);
   }
-  const port = Number(record.PORT);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new EmulationError(`${source}: PORT: got ${JSON.stringify(record.PORT)}, expected a TCP port 1-65535 (MySQL's default is 3306)`);
-  }
-  return {
-    host: String(record.HOST),
-    user: String(record.USER),
-    password: String(record.PASSWORD),
-    database: String(record.DATABASE),
-    port,
-    source,
-  };
+  return new EmulationError(`${source}: PORT: got ${JSON.stringify(record.PORT)}, expected a TCP port 1-65535 (MySQL's default is 3306)`);
 }

@@ -3,20 +3,20 @@
  * posts each event's pin, geo and user rows to their topics through the Kafka REST proxy, and
  * makes sure every record ends up acknowledged or in the dead-letter file (at-least-once).
  *
- * Flow: a reader prefetches chunks of events (one `IN (...)` query per table); a dispatcher takes
- * rate-limit tokens per event and turns each chunk into three produce requests (one per topic);
- * `concurrency` senders post them over keep-alive connections. Failed records (per-record errors,
- * 429, 5xx, timeouts, resets) are retried as a smaller request after an exponential backoff with
- * full jitter, up to `maxRetries` times, then dead-lettered with the reason.
+ * Flow: a {@link Prefetcher} reads chunks of events ahead (one `IN (...)` query per table); an
+ * {@link EventFeeder} takes rate-limit tokens per event and turns each chunk into three produce jobs
+ * (one per topic); the {@link SendQueue} (send-queue.ts) posts them with `concurrency` senders over
+ * keep-alive connections, retries failed records (per-record errors, 429, 5xx, timeouts, resets)
+ * after an exponential backoff with full jitter, up to `maxRetries` times, then dead-letters them.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
+import { DeadLetterFile } from "./dead-letters";
+import { SEND_TUNING } from "./defaults";
 import { EmulationError } from "./errors";
-import { backoffDelayMs, eventOrder, LatencyHistogram, TokenBucket } from "./flow";
-import { produce, produceBody, produceHeaders, topicUrl, type ProduceOutcome } from "./kafka-rest";
+import { eventOrder, TokenBucket } from "./flow";
+import { ProduceClient, produceBody, produceHeaders, topicUrl } from "./kafka-rest";
 import { mulberry32 } from "./random";
 import { TABLE_ROLES, type EventJson, type TableRole } from "./rows";
+import { SendQueue, type SendStats } from "./send-queue";
 
 /** Where events go: the API's invoke URL and the topic of each table. */
 export interface Targets {
@@ -55,22 +55,12 @@ export interface EmulationOptions {
   /** Aborting stops starting new events; records in flight finish (or are dead-lettered). */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: EmulationProgress) => void;
-  /** @default 1000 */
+  /** @default SEND_TUNING.progressIntervalMs */
   readonly progressIntervalMs?: number;
 }
 
-export interface EmulationProgress {
+export interface EmulationProgress extends Readonly<SendStats> {
   readonly events: number;
-  /** Records sent at least once. */
-  readonly sent: number;
-  readonly acknowledged: number;
-  /** Re-sends of records (one record retried twice counts 2). */
-  readonly retried: number;
-  /** Records dead-lettered. */
-  readonly failed: number;
-  /** Records whose request failed after reaching the server (timeout, reset, 5xx): they may have been written although they were re-sent or dead-lettered. */
-  readonly duplicatesSuspected: number;
-  readonly requests: number;
   readonly seconds: number;
 }
 
@@ -84,193 +74,99 @@ export interface EmulationSummary extends EmulationProgress {
   readonly deadLetterPath?: string;
 }
 
-/**
- * Jobs waiting for a free sender, and chunks read ahead of the dispatcher: enough that a sender never
- * waits for the database, few enough that the events held in memory stay a handful of chunks.
- */
-const QUEUED_JOBS = 3;
-const PREFETCH_CHUNKS = 2;
-
-/** With a target rate, one chunk carries at most this fraction of a second's events, keeping the flow smooth. */
-const CHUNKS_PER_SECOND_AT_RATE = 10;
-
-interface PendingRecord {
-  readonly event: number;
-  readonly json: string;
-  attempts: number;
-}
-
-interface ProduceJob {
-  readonly role: TableRole;
-  readonly records: PendingRecord[];
-}
-
 /** The events per chunk: `batch`, or less with a target rate so a chunk is at most 1/10 s of events. */
 export function chunkSize(batch: number, rate: number | undefined): number {
-  return rate === undefined ? batch : Math.max(1, Math.min(batch, Math.floor(rate / CHUNKS_PER_SECOND_AT_RATE)));
+  return rate === undefined ? batch : Math.max(1, Math.min(batch, Math.floor(rate / SEND_TUNING.chunksPerSecondAtRate)));
 }
 
+/** Reads events, wires reader, send queue and progress reporting together, and sums the run up. */
 export async function runEmulation(source: EventSource, options: EmulationOptions): Promise<EmulationSummary> {
   if (source.ids.length === 0) throw new EmulationError("the source tables have no events (fill them with: npm run emulate -- seed-db --rows 10000)");
   const started = performance.now();
-  const urls = Object.fromEntries(TABLE_ROLES.map((role) => [role, topicUrl(options.targets.invokeUrl, options.targets.topics[role])])) as Record<TableRole, URL>;
-  const agentOptions = { keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency };
-  const agent = urls.pin.protocol === "https:" ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
-  const transport = { agent, timeoutMs: options.timeoutMs };
-  const jitter = mulberry32(options.seed ^ 0x6a177e4);
-  const latency = new LatencyHistogram();
+  const client = new ProduceClient(options.targets.invokeUrl, options);
   const deadLetters = new DeadLetterFile(options.deadLetterPath);
-  const size = chunkSize(options.batch, options.rate);
-  const bucket = options.rate === undefined ? undefined : new TokenBucket(options.rate, size);
-  const deadline = options.durationSec === undefined ? Number.POSITIVE_INFINITY : started + options.durationSec * 1000;
-
-  const stats = { events: 0, sent: 0, acknowledged: 0, retried: 0, failed: 0, duplicatesSuspected: 0, requests: 0 };
-  const queue: ProduceJob[] = [];
-  let inFlight = 0;
-  let pendingRetries = 0;
-  let producing = true;
-  let fatal: string | undefined;
-
-  let waiters: (() => void)[] = [];
-  const notify = () => {
-    const woken = waiters;
-    waiters = [];
-    for (const wake of woken) wake();
-  };
-  const changed = () => new Promise<void>((resolve) => waiters.push(resolve));
-  const stopRequested = () => fatal !== undefined || options.signal?.aborted === true || performance.now() >= deadline;
-  const onAbort = () => notify();
+  const queue = new SendQueue({
+    concurrency: options.concurrency,
+    maxRetries: options.maxRetries,
+    jitter: mulberry32(options.seed ^ 0x6a177e4),
+    deadLetters,
+    post: (job) => client.produce(job.topic, job.records.map((record) => record.json)),
+  });
+  const feeder = new EventFeeder(source, queue, options, started);
+  const snapshot = (): EmulationProgress => ({ events: feeder.events, ...queue.stats, seconds: (performance.now() - started) / 1000 });
+  const ticker = options.onProgress ? setInterval(() => options.onProgress?.(snapshot()), options.progressIntervalMs ?? SEND_TUNING.progressIntervalMs) : undefined;
+  const onAbort = () => queue.wakeup.notify();
   options.signal?.addEventListener("abort", onAbort);
-
-  const snapshot = (): EmulationProgress => ({ ...stats, seconds: (performance.now() - started) / 1000 });
-  const ticker = options.onProgress ? setInterval(() => options.onProgress?.(snapshot()), options.progressIntervalMs ?? 1000) : undefined;
-
-  const deadLetter = (role: TableRole, records: readonly PendingRecord[], reason: string) => {
-    for (const record of records) deadLetters.write(options.targets.topics[role], record, reason);
-    stats.failed += records.length;
-  };
-
-  const handleFailures = (role: TableRole, failures: readonly { record: PendingRecord; reason: string }[]) => {
-    const retry: PendingRecord[] = [];
-    let lastReason = "";
-    for (const { record, reason } of failures) {
-      if (fatal !== undefined) deadLetter(role, [record], `${reason}; not retried, the run stopped: ${fatal}`);
-      else if (record.attempts > options.maxRetries) deadLetter(role, [record], `${reason} (gave up after ${record.attempts} attempts)`);
-      else {
-        retry.push(record);
-        lastReason = reason;
-      }
-    }
-    if (retry.length === 0) return;
-    const attempts = Math.max(...retry.map((record) => record.attempts));
-    pendingRetries++;
-    setTimeout(() => {
-      pendingRetries--;
-      if (fatal !== undefined) deadLetter(role, retry, `${lastReason}; not retried, the run stopped: ${fatal}`);
-      else queue.unshift({ role, records: retry });
-      notify();
-    }, backoffDelayMs(attempts, jitter));
-  };
-
-  const send = async (job: ProduceJob) => {
-    for (const record of job.records) {
-      if (record.attempts === 0) stats.sent++;
-      else stats.retried++;
-      record.attempts++;
-    }
-    stats.requests++;
-    const body = produceBody(job.records.map((record) => record.json));
-    const sentAt = performance.now();
-    const outcome: ProduceOutcome = await produce(urls[job.role], body, job.records.length, transport);
-    latency.record(performance.now() - sentAt);
-    switch (outcome.kind) {
-      case "offsets": {
-        const failures: { record: PendingRecord; reason: string }[] = [];
-        outcome.errors.forEach((error, i) => {
-          const record = job.records[i] as PendingRecord;
-          if (error === null) stats.acknowledged++;
-          else failures.push({ record, reason: error });
-        });
-        handleFailures(job.role, failures);
-        break;
-      }
-      case "retry":
-        if (outcome.ambiguous) stats.duplicatesSuspected += job.records.length;
-        handleFailures(job.role, job.records.map((record) => ({ record, reason: outcome.reason })));
-        break;
-      case "fatal":
-        fatal ??= outcome.reason;
-        deadLetter(job.role, job.records, outcome.reason);
-        break;
-    }
-  };
-
-  const sender = async () => {
-    for (;;) {
-      const job = queue.shift();
-      if (job === undefined) {
-        if (!producing && inFlight === 0 && pendingRetries === 0) {
-          notify();
-          return;
-        }
-        await changed();
-        continue;
-      }
-      if (fatal !== undefined) {
-        const tried = job.records.filter((record) => record.attempts > 0);
-        if (tried.length > 0) deadLetter(job.role, tried, `not retried, the run stopped: ${fatal}`);
-        continue;
-      }
-      inFlight++;
-      notify();
-      await send(job);
-      inFlight--;
-      notify();
-    }
-  };
-
-  const dispatcher = async () => {
-    const reader = new Prefetcher(source, eventOrder(source.ids, options.seed), size, options.count ?? Number.POSITIVE_INFINITY, PREFETCH_CHUNKS);
-    try {
-      while (!stopRequested()) {
-        const chunk = await reader.next();
-        if (chunk === undefined) break;
-        if (bucket) {
-          const until = performance.now() + bucket.take(chunk.length);
-          // short sleeps so a deadline or an abort is noticed while waiting for tokens
-          while (performance.now() < until && !stopRequested()) await sleep(Math.min(until - performance.now(), 100));
-        }
-        while (queue.length >= QUEUED_JOBS && !stopRequested()) await changed();
-        if (stopRequested()) break;
-        stats.events += chunk.length;
-        for (const role of TABLE_ROLES) queue.push({ role, records: chunk.map((event) => ({ event: event.id, json: event[role], attempts: 0 })) });
-        notify();
-      }
-    } catch (err) {
-      fatal ??= err instanceof Error ? err.message : String(err);
-    } finally {
-      producing = false;
-      notify();
-    }
-  };
-
   try {
-    await Promise.all([dispatcher(), ...Array.from({ length: options.concurrency }, sender)]);
+    await Promise.all([feeder.run(), queue.drain()]);
   } finally {
     if (ticker) clearInterval(ticker);
     options.signal?.removeEventListener("abort", onAbort);
-    agent.destroy();
+    client.close();
     deadLetters.close();
   }
   const progress = snapshot();
   return {
     ...progress,
     recordsPerSecond: progress.seconds > 0 ? progress.acknowledged / progress.seconds : 0,
-    latencyP50Ms: latency.percentile(0.5),
-    latencyP99Ms: latency.percentile(0.99),
-    ...(fatal === undefined ? {} : { fatal }),
+    latencyP50Ms: queue.latency.percentile(0.5),
+    latencyP99Ms: queue.latency.percentile(0.99),
+    ...(queue.fatal === undefined ? {} : { fatal: queue.fatal }),
     ...(deadLetters.written > 0 ? { deadLetterPath: options.deadLetterPath } : {}),
   };
+}
+
+/**
+ * Turns chunks of events into jobs, one per topic, at the target rate: takes rate-limit tokens per
+ * chunk, waits while the send queue is full, and stops at the count, the deadline, an abort or a fatal answer.
+ */
+class EventFeeder {
+  /** Events handed to the send queue. */
+  events = 0;
+  private readonly size: number;
+  private readonly bucket: TokenBucket | undefined;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly source: EventSource,
+    private readonly queue: SendQueue,
+    private readonly options: EmulationOptions,
+    started: number,
+  ) {
+    this.size = chunkSize(options.batch, options.rate);
+    this.bucket = options.rate === undefined ? undefined : new TokenBucket(options.rate, this.size);
+    this.deadline = options.durationSec === undefined ? Number.POSITIVE_INFINITY : started + options.durationSec * 1000;
+  }
+
+  async run(): Promise<void> {
+    const reader = new Prefetcher(this.source, eventOrder(this.source.ids, this.options.seed), this.size, this.options.count ?? Number.POSITIVE_INFINITY, SEND_TUNING.prefetchChunks);
+    try {
+      while (!this.stopRequested()) {
+        const chunk = await reader.next();
+        if (chunk === undefined) break;
+        await this.waitForTokens(chunk.length);
+        while (!this.queue.hasRoom && !this.stopRequested()) await this.queue.wakeup.next();
+        if (this.stopRequested()) break;
+        this.events += chunk.length;
+        for (const role of TABLE_ROLES) this.queue.push({ topic: this.options.targets.topics[role], records: chunk.map((event) => ({ event: event.id, json: event[role], attempts: 0 })) });
+      }
+    } catch (err) {
+      this.queue.stop(err instanceof Error ? err.message : String(err));
+    } finally {
+      this.queue.close();
+    }
+  }
+
+  private stopRequested(): boolean {
+    return this.queue.fatal !== undefined || this.options.signal?.aborted === true || performance.now() >= this.deadline;
+  }
+
+  private async waitForTokens(events: number): Promise<void> {
+    if (this.bucket === undefined) return;
+    const until = performance.now() + this.bucket.take(events);
+    // short sleeps so a deadline or an abort is noticed while waiting for tokens
+    while (performance.now() < until && !this.stopRequested()) await sleep(Math.min(until - performance.now(), 100));
+  }
 }
 
 /** One produce request as `--dry-run` prints it: method, URL, headers and the exact body. */
@@ -322,30 +218,6 @@ class Prefetcher {
       read.catch(() => undefined);
       this.pending.push(read);
     }
-  }
-}
-
-/** The dead-letter NDJSON file, opened (and truncated) on the first failed record only. */
-class DeadLetterFile {
-  private fd: number | undefined;
-  written = 0;
-
-  constructor(private readonly path: string) {}
-
-  write(topic: string, record: PendingRecord, reason: string): void {
-    if (this.fd === undefined) {
-      try {
-        this.fd = openSync(this.path, "w");
-      } catch (err) {
-        throw new EmulationError(`--dead-letter ${this.path}: cannot write (${(err as Error).message}); pass a writable path`);
-      }
-    }
-    writeSync(this.fd, `{"topic":${JSON.stringify(topic)},"event":${record.event},"reason":${JSON.stringify(reason)},"attempts":${record.attempts},"value":${record.json}}\n`);
-    this.written++;
-  }
-
-  close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
   }
 }
 

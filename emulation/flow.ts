@@ -1,11 +1,12 @@
 /** Small pure building blocks of the emulator's flow control and statistics. */
+import { SEND_TUNING } from "./defaults";
 import { mulberry32, shuffle, type Random } from "./random";
 
 /**
  * Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"):
  * a uniform delay in [0, min(cap, base·2^(retry-1))), which spreads retries of many clients apart.
  */
-export function backoffDelayMs(retry: number, random: Random, baseMs = 100, capMs = 5000): number {
+export function backoffDelayMs(retry: number, random: Random, baseMs: number = SEND_TUNING.backoffBaseMs, capMs: number = SEND_TUNING.backoffCapMs): number {
   return random() * Math.min(capMs, baseMs * 2 ** Math.max(0, retry - 1));
 }
 

@@ -3,8 +3,8 @@
  * through the API Gateway stage: request building and a classification of every answer into
  * acknowledged / failed-per-record / retry-the-request / fatal.
  */
-import { request as httpRequest, type Agent as HttpAgent } from "node:http";
-import { request as httpsRequest, type Agent as HttpsAgent } from "node:https";
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 
 export const PRODUCE_CONTENT_TYPE = "application/vnd.kafka.json.v2+json";
 export const PRODUCE_ACCEPT = "application/vnd.kafka.v2+json";
@@ -40,6 +40,42 @@ export type ProduceOutcome =
 export interface ProduceTransport {
   readonly agent: HttpAgent | HttpsAgent;
   readonly timeoutMs: number;
+}
+
+/**
+ * Posts produce requests for any topic under one invoke URL over a keep-alive pool of `concurrency`
+ * sockets (one per request in flight, so a request never waits for a socket).
+ */
+export class ProduceClient {
+  private readonly urls = new Map<string, URL>();
+  private readonly transport: ProduceTransport;
+
+  constructor(
+    private readonly invokeUrl: string,
+    options: { readonly concurrency: number; readonly timeoutMs: number },
+  ) {
+    const agentOptions = { keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency };
+    const agent = new URL(invokeUrl).protocol === "https:" ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+    this.transport = { agent, timeoutMs: options.timeoutMs };
+  }
+
+  /** Posts these rows' JSON as one request to the topic; never rejects. */
+  produce(topic: string, valuesJson: readonly string[]): Promise<ProduceOutcome> {
+    return produce(this.urlOf(topic), produceBody(valuesJson), valuesJson.length, this.transport);
+  }
+
+  close(): void {
+    this.transport.agent.destroy();
+  }
+
+  private urlOf(topic: string): URL {
+    let url = this.urls.get(topic);
+    if (url === undefined) {
+      url = topicUrl(this.invokeUrl, topic);
+      this.urls.set(topic, url);
+    }
+    return url;
+  }
 }
 
 /** Errors before the request reached the server: retrying cannot duplicate records. */

@@ -178,4 +178,11 @@ describe("flags and credentials", () => {
     expect(() => parseDbCreds("HOST: h\nUSER: u\nPASSWORD: p\nDATABASE: d\nPORT: http\n", "c.yaml")).toThrow('c.yaml: PORT: got "http", expected a TCP port 1-65535');
     expect(() => parseDbCreds("- a\n- b\n", "c.yaml")).toThrow("expected a YAML mapping");
   });
+
+  it("credentials: blank and null keys are missing, an empty PASSWORD is allowed, PORT in range", () => {
+    expect(() => parseDbCreds("HOST: ' '\nUSER: ~\nPASSWORD: p\nDATABASE: d\nPORT: 3306\n", "c.yaml")).toThrow("c.yaml: missing HOST, USER (add HOST: <value>, USER: <value>; see db_creds.example.yaml)");
+    expect(parseDbCreds("HOST: h\nUSER: u\nPASSWORD: ''\nDATABASE: d\nPORT: 3306\n", "c.yaml")).toMatchObject({ password: "", port: 3306 });
+    expect(() => parseDbCreds("HOST: h\nUSER: u\nPASSWORD: p\nDATABASE: d\nPORT: 70000\n", "c.yaml")).toThrow("c.yaml: PORT: got 70000, expected a TCP port 1-65535 (MySQL's default is 3306)");
+    expect(() => parseDbCreds("", "c.yaml")).toThrow("c.yaml: expected a YAML mapping with keys HOST, USER, PASSWORD, DATABASE, PORT");
+  });
 });

@@ -1,0 +1,201 @@
+/**
+ * The send side of the emulator: a queue of produce jobs drained by `concurrency` senders, which
+ * owns everything that happens to a record after it was read: in-flight accounting, retries after
+ * a backoff, per-record failures, dead letters and the fatal answer that stops the run.
+ *
+ * Every record ends up acknowledged or dead-lettered (at-least-once): a job is either sent, or
+ * re-queued after its backoff, or dead-lettered with the reason; never dropped.
+ */
+import { SEND_TUNING } from "./defaults";
+import type { DeadLetterFile } from "./dead-letters";
+import { backoffDelayMs, LatencyHistogram } from "./flow";
+import type { ProduceOutcome } from "./kafka-rest";
+import type { Random } from "./random";
+
+/** One record on its way: its event index, its value's JSON and how often it was sent. */
+export interface PendingRecord {
+  readonly event: number;
+  readonly json: string;
+  attempts: number;
+}
+
+/** Records for one topic, sent as one produce request. */
+export interface ProduceJob {
+  readonly topic: string;
+  readonly records: PendingRecord[];
+}
+
+/** Sends one produce request; never rejects (see `produce` in kafka-rest.ts). */
+export type PostJob = (job: ProduceJob) => Promise<ProduceOutcome>;
+
+export interface SendStats {
+  /** Records sent at least once. */
+  sent: number;
+  acknowledged: number;
+  /** Re-sends of records (one record retried twice counts 2). */
+  retried: number;
+  /** Records dead-lettered. */
+  failed: number;
+  /** Records whose request failed after reaching the server: they may have been written although they were re-sent or dead-lettered. */
+  duplicatesSuspected: number;
+  requests: number;
+}
+
+export interface SendQueueOptions {
+  readonly concurrency: number;
+  /** Retries per record after its first attempt. */
+  readonly maxRetries: number;
+  /** Dice of the backoff jitter. */
+  readonly jitter: Random;
+  readonly post: PostJob;
+  readonly deadLetters: DeadLetterFile;
+}
+
+interface RecordFailure {
+  readonly record: PendingRecord;
+  readonly reason: string;
+}
+
+/** Promises that resolve on the next {@link notify}: how senders and the producer wait for each other. */
+export class Wakeup {
+  private waiters: (() => void)[] = [];
+
+  notify(): void {
+    const woken = this.waiters;
+    this.waiters = [];
+    for (const wake of woken) wake();
+  }
+
+  next(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+export class SendQueue {
+  readonly stats: SendStats = { sent: 0, acknowledged: 0, retried: 0, failed: 0, duplicatesSuspected: 0, requests: 0 };
+  readonly latency = new LatencyHistogram();
+  readonly wakeup = new Wakeup();
+  private readonly jobs: ProduceJob[] = [];
+  private inFlight = 0;
+  private pendingRetries = 0;
+  private producing = true;
+  private fatalReason: string | undefined;
+
+  constructor(private readonly options: SendQueueOptions) {}
+
+  /** The answer (or error) that stopped the run, if any. */
+  get fatal(): string | undefined {
+    return this.fatalReason;
+  }
+
+  /** Stops the run: nothing more is sent, records not yet acknowledged are dead-lettered. */
+  stop(reason: string): void {
+    this.fatalReason ??= reason;
+    this.wakeup.notify();
+  }
+
+  /** Whether the producer may add a job now without the queue growing past its bound. */
+  get hasRoom(): boolean {
+    return this.jobs.length < SEND_TUNING.queuedJobs;
+  }
+
+  push(job: ProduceJob): void {
+    this.jobs.push(job);
+    this.wakeup.notify();
+  }
+
+  /** The producer is done: senders return once the queue, the requests in flight and the pending retries are empty. */
+  close(): void {
+    this.producing = false;
+    this.wakeup.notify();
+  }
+
+  /** Runs the senders until {@link close} was called and every record is acknowledged or dead-lettered. */
+  async drain(): Promise<void> {
+    await Promise.all(Array.from({ length: this.options.concurrency }, () => this.sender()));
+  }
+
+  private async sender(): Promise<void> {
+    for (;;) {
+      const job = this.jobs.shift();
+      if (job === undefined) {
+        if (!this.producing && this.inFlight === 0 && this.pendingRetries === 0) {
+          this.wakeup.notify();
+          return;
+        }
+        await this.wakeup.next();
+        continue;
+      }
+      if (this.fatalReason !== undefined) {
+        // records never sent were not read as far as the summary is concerned; tried ones must not vanish
+        const tried = job.records.filter((record) => record.attempts > 0);
+        if (tried.length > 0) this.deadLetter(job.topic, tried, `not retried, the run stopped: ${this.fatalReason}`);
+        continue;
+      }
+      this.inFlight++;
+      this.wakeup.notify();
+      await this.send(job);
+      this.inFlight--;
+      this.wakeup.notify();
+    }
+  }
+
+  private async send(job: ProduceJob): Promise<void> {
+    for (const record of job.records) {
+      if (record.attempts === 0) this.stats.sent++;
+      else this.stats.retried++;
+      record.attempts++;
+    }
+    this.stats.requests++;
+    const sentAt = performance.now();
+    const outcome = await this.options.post(job);
+    this.latency.record(performance.now() - sentAt);
+    switch (outcome.kind) {
+      case "offsets": {
+        const failures: RecordFailure[] = [];
+        outcome.errors.forEach((error, i) => {
+          if (error === null) this.stats.acknowledged++;
+          else failures.push({ record: job.records[i] as PendingRecord, reason: error });
+        });
+        this.handleFailures(job.topic, failures);
+        break;
+      }
+      case "retry":
+        if (outcome.ambiguous) this.stats.duplicatesSuspected += job.records.length;
+        this.handleFailures(job.topic, job.records.map((record) => ({ record, reason: outcome.reason })));
+        break;
+      case "fatal":
+        this.stop(outcome.reason);
+        this.deadLetter(job.topic, job.records, outcome.reason);
+        break;
+    }
+  }
+
+  /** Dead-letters the records out of retries (or all, once the run stopped) and re-queues the rest after one backoff. */
+  private handleFailures(topic: string, failures: readonly RecordFailure[]): void {
+    const retry: PendingRecord[] = [];
+    let lastReason = "";
+    for (const { record, reason } of failures) {
+      if (this.fatalReason !== undefined) this.deadLetter(topic, [record], `${reason}; not retried, the run stopped: ${this.fatalReason}`);
+      else if (record.attempts > this.options.maxRetries) this.deadLetter(topic, [record], `${reason} (gave up after ${record.attempts} attempts)`);
+      else {
+        retry.push(record);
+        lastReason = reason;
+      }
+    }
+    if (retry.length === 0) return;
+    const attempts = Math.max(...retry.map((record) => record.attempts));
+    this.pendingRetries++;
+    setTimeout(() => {
+      this.pendingRetries--;
+      if (this.fatalReason !== undefined) this.deadLetter(topic, retry, `${lastReason}; not retried, the run stopped: ${this.fatalReason}`);
+      else this.jobs.unshift({ topic, records: retry });
+      this.wakeup.notify();
+    }, backoffDelayMs(attempts, this.options.jitter));
+  }
+
+  private deadLetter(topic: string, records: readonly PendingRecord[], reason: string): void {
+    for (const record of records) this.options.deadLetters.write(topic, record, reason);
+    this.stats.failed += records.length;
+  }
+}
