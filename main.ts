@@ -4,53 +4,37 @@
  *   npx tsx main.ts [--config FILE] [--summary]     (also what `npx cdktf synth|deploy` runs)
  *
  * The config file is `--config`, else $PIPELINE_CONFIG, else pipeline.yaml. `--summary` prints the
- * resources by type, the outputs and where the synthesized JSON is. Bad input exits 1 with the
- * problems, no stack trace.
+ * resources by type, the outputs and where the synthesized JSON is. Exit codes and error lines
+ * follow lib/cli-run.ts: bad flags or config exit 2, a policy finding exits 1, never a stack trace.
  */
 import { join, relative } from "node:path";
-import { parseArgs } from "node:util";
-import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from "./lib/config";
-import { OutputsError } from "./lib/contract";
+import { booleanFlag, parseFlags, stringFlag } from "./lib/cli-args";
+import { EXIT, runCli } from "./lib/cli-run";
+import { DEFAULT_CONFIG_FILE, loadConfig } from "./lib/config";
 import { synthesizePipeline } from "./constructs/pipeline-stack";
-import { isPolicyViolation } from "./constructs/policies";
 import { summarizeStack } from "./lib/stack-summary";
 
-const USAGE = "usage: tsx main.ts [--config FILE] [--summary]";
+const USAGE = `usage: npm run synth -- [--config FILE] [--summary]   (npx cdktf synth|deploy run it without flags)
+  --config FILE  the pipeline config (default: $PIPELINE_CONFIG or ${DEFAULT_CONFIG_FILE})
+  --summary      print the resources, outputs and output path after synth
+  --help         this text
+exit: 0 synthesized, 1 a policy finding stopped synth, 2 bad flags or config`;
 
-function main(): void {
-  const { values } = parseArgs({
-    options: { config: { type: "string" }, summary: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n  --config FILE  the pipeline config (default: $PIPELINE_CONFIG or pipeline.yaml)\n  --summary      print the resources, outputs and output path after synth\n`);
-    return;
+const FLAGS = { config: stringFlag(), summary: booleanFlag(), help: booleanFlag({ short: "h" }) };
+
+function main(): number {
+  const flags = parseFlags(process.argv.slice(2), FLAGS);
+  if (flags.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
   }
-  const configPath = values.config ?? process.env.PIPELINE_CONFIG ?? DEFAULT_CONFIG_FILE;
-  const config = loadConfig(configPath);
+  const config = loadConfig(flags.config ?? process.env.PIPELINE_CONFIG ?? DEFAULT_CONFIG_FILE);
   const { stack, stackDir, terraform } = synthesizePipeline(config);
-  if (values.summary) {
+  if (flags.summary) {
     const stackFile = join(stackDir, "cdk.tf.json");
     process.stdout.write(`${summarizeStack(terraform)}\nconnector plugin zip: ${stack.connector.pluginZipPresent ? "present" : "MISSING (synth works; plan and deploy need it)"} ${config.connector.pluginZipPath}\nsynthesized: ${relative(process.cwd(), stackFile) || stackFile}\n`);
   }
+  return EXIT.ok;
 }
 
-try {
-  main();
-} catch (err) {
-  if (isUsageError(err)) {
-    process.stderr.write(`${err.message} (${USAGE})\n`);
-    process.exit(1);
-  }
-  if (err instanceof ConfigError || err instanceof OutputsError || isPolicyViolation(err)) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(1);
-  }
-  throw err;
-}
-
-/** parseArgs' unknown-option and missing-value errors. */
-function isUsageError(err: unknown): err is Error {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return err instanceof Error && typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
-}
+await runCli("synth", main);

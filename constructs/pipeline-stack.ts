@@ -17,7 +17,8 @@ import { IngestApi } from "./ingest-api";
 import { KafkaClientHost } from "./kafka-client-host";
 import { KafkaCluster } from "./kafka-cluster";
 import { Network } from "./network";
-import { addPolicyChecks, type PolicySuppression } from "./policies";
+import { addPolicyChecks, isPolicyViolation, type PolicySuppression } from "./policies";
+import { CommandFailure } from "../lib/cli-run";
 import { S3SinkConnector } from "./s3-sink-connector";
 
 /** The suppression a config that deliberately opens SSH to the world gets, with its audit reason. */
@@ -148,12 +149,18 @@ export interface SynthesizedPipeline {
 
 /**
  * Synthesizes the one pipeline stack, as `cdktf synth` does, into `outdir` (cdktf's own default,
- * `cdktf.out` or $CDKTF_OUTDIR, when absent). Policy findings abort it; see `isPolicyViolation`.
+ * `cdktf.out` or $CDKTF_OUTDIR, when absent). A policy finding aborts it with a
+ * {@link CommandFailure} carrying the findings (an expected failure, not a crash).
  */
 export function synthesizePipeline(config: PipelineConfig, outdir?: string): SynthesizedPipeline {
   const app = new App(outdir === undefined ? {} : { outdir });
   const stack = new PipelineStack(app, STACK_ID, config);
-  app.synth();
+  try {
+    app.synth();
+  } catch (err) {
+    if (isPolicyViolation(err)) throw new CommandFailure(err.message);
+    throw err;
+  }
   const stackDir = join(app.outdir, "stacks", STACK_ID);
   return { stack, stackDir, terraform: JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) };
 }

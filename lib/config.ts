@@ -183,6 +183,8 @@ export interface PipelineConfig extends Omit<ParsedConfig, "software" | "clientH
 
 /** All the problems found in a config file, one `path: got X, expected Y (fix)` line each. */
 export class ConfigError extends Error {
+  /** Bad input, by the CLI convention of lib/cli-run.ts. */
+  readonly exitCode = 2;
   constructor(
     readonly source: string,
     readonly problems: readonly string[],

@@ -95,6 +95,8 @@ export function outputDescription(name: StackOutputName): string {
 
 /** A one-line (or, for several outputs, one line each) actionable problem with an outputs file. */
 export class OutputsError extends Error {
+  /** Bad input, by the CLI convention of lib/cli-run.ts. */
+  readonly exitCode = 2;
   constructor(message: string) {
     super(message);
     this.name = "OutputsError";

@@ -51,12 +51,12 @@ describe("main.ts", () => {
   );
 
   it(
-    "fails with every config problem, exit 1 and no stack trace",
+    "fails with every config problem, exit 2 (bad input) and no stack trace",
     () => {
       const { status, stdout, stderr } = run("main.ts", ["--config", brokenConfig()]);
-      expect(status).toBe(1);
+      expect(status).toBe(2);
       expect(stdout).toBe("");
-      expect(stderr).toContain("broken.yaml: 2 problems");
+      expect(stderr).toMatch(/^synth: .*broken\.yaml: 2 problems/);
       expect(stderr).toContain('userId: got "Not_Valid", expected');
       expect(stderr).toContain("msk.brokerCount: got 3, expected a multiple of the 2 availability zones");
       expect(stderr).not.toMatch(/^\s+at /m);
@@ -68,12 +68,12 @@ describe("main.ts", () => {
     "reads the config named by PIPELINE_CONFIG, and says how to create one when it is missing",
     () => {
       const missing = run("main.ts", [], { env: { PIPELINE_CONFIG: join(scratch.dir, "absent.yaml") } });
-      expect(missing.status).toBe(1);
+      expect(missing.status).toBe(2);
       expect(missing.stderr.trim()).toBe(
-        `${join(scratch.dir, "absent.yaml")}: 1 problem\n  config: got file not found, expected a readable YAML file (copy pipeline.example.yaml to pipeline.yaml and edit it, or pass --config <file>)`,
+        `synth: ${join(scratch.dir, "absent.yaml")}: 1 problem\n  config: got file not found, expected a readable YAML file (copy pipeline.example.yaml to pipeline.yaml and edit it, or pass --config <file>)`,
       );
       const defaulted = run("main.ts", []);
-      expect(defaulted.status).toBe(1);
+      expect(defaulted.status).toBe(2);
       expect(defaulted.stderr).toContain("pipeline.yaml: 1 problem");
     },
     CLI_TIMEOUT,
@@ -83,8 +83,41 @@ describe("main.ts", () => {
     "rejects an unknown option without a stack trace",
     () => {
       const { status, stderr } = run("main.ts", ["--confg", "x.yaml"]);
-      expect(status).toBe(1);
-      expect(stderr.trim()).toBe("Unknown option '--confg' (usage: tsx main.ts [--config FILE] [--summary])");
+      expect(status).toBe(2);
+      expect(stderr.trim()).toBe("synth: unknown flag --confg");
+    },
+    CLI_TIMEOUT,
+  );
+});
+
+describe.each([
+  ["main.ts", "usage: npm run synth -- [--config FILE] [--summary]   (npx cdktf synth|deploy run it without flags)"],
+  ["scripts/plan-offline.ts", "usage: npm run plan:offline -- [--config FILE] [--keep]"],
+  ["scripts/plugin-zip.ts", "usage: npm run plugin-zip -- [--config FILE] [--download]"],
+])("%s --help", (script, usageLine) => {
+  it(
+    "prints the usage with the exit codes and exits 0, without reading a config",
+    () => {
+      const { status, stdout, stderr } = run(script, ["--help"], { env: { PIPELINE_CONFIG: join(scratch.dir, "absent.yaml") } });
+      expect([status, stderr]).toEqual([0, ""]);
+      expect(stdout.split("\n")[0]).toBe(usageLine);
+      expect(stdout).toMatch(/^exit: 0 .*, 2 bad flags or config$/m);
+    },
+    CLI_TIMEOUT,
+  );
+});
+
+describe("plugin-zip.ts", () => {
+  it(
+    "prints the labelled path and URL the config implies, and refuses a bad flag with exit 2",
+    () => {
+      const shown = run("scripts/plugin-zip.ts", ["--config", join(REPO_ROOT, "pipeline.example.yaml")]);
+      expect(shown.status).toBe(0);
+      expect(shown.stdout).toBe(
+        `path: ${join(REPO_ROOT, "artifacts", "confluentinc-kafka-connect-s3-10.6.0.zip")}\nurl:  https://d1i4a15mxbxib1.cloudfront.net/api/plugins/confluentinc/kafka-connect-s3/versions/10.6.0/confluentinc-kafka-connect-s3-10.6.0.zip\n`,
+      );
+      const bad = run("scripts/plugin-zip.ts", ["--downlaod"]);
+      expect([bad.status, bad.stdout, bad.stderr.trim()]).toEqual([2, "", "plugin-zip: unknown flag --downlaod"]);
     },
     CLI_TIMEOUT,
   );
@@ -95,7 +128,7 @@ describe("plan-offline.ts", () => {
     "stops on a bad config before running terraform",
     () => {
       const { status, stdout, stderr } = run("scripts/plan-offline.ts", ["--config", brokenConfig()]);
-      expect(status).toBe(1);
+      expect(status).toBe(2);
       expect(stdout).toBe("");
       expect(stderr).toMatch(/^plan:offline: .*broken\.yaml: 2 problems/);
       expect(stderr).not.toMatch(/^\s+at /m);

@@ -14,6 +14,8 @@ export const AWS_PROVIDER_VERSION = "5.100.0";
 
 /** A one-paragraph, actionable reason the offline plan could not run or failed. */
 export class OfflinePlanError extends Error {
+  /** A failure, by the CLI convention of lib/cli-run.ts. */
+  readonly exitCode = 1;
   constructor(message: string) {
     super(message);
     this.name = "OfflinePlanError";
