@@ -2,9 +2,12 @@
  * The private key provision will log in with must belong to the public key the stack installs on
  * the host; otherwise the host is up after a 40-minute deploy and refuses every login.
  */
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
 import { type CheckInfo, type CheckResult, fail, ok, warn } from "../check";
 import { openSshFingerprint, sameOpenSshPublicKey } from "./ssh-keys";
+
+// ssh2 is CommonJS and Node's ESM loader sees only its default export
+const { utils } = ssh2;
 
 export const SSH_IDENTITY: CheckInfo = { id: "local.ssh-identity", title: "SSH identity matches the configured public key" };
 
