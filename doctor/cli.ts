@@ -39,7 +39,7 @@ Options:
   --json            one JSON document instead of lines
   --help            this text
 
-Output: one "ok|warn|fail|skip  <check id>  <finding> (fix: ...)" line per check, then a summary.
+Output: one "ok|warn|fail|skip  <check id>  <finding> -- fix: <what to do>" line per check, then a summary.
 Exit: 0 nothing failed; 1 a check failed; 2 bad usage (unknown flag, unreadable --outputs).`;
 
 export interface DoctorEnvironment {
