@@ -101,7 +101,7 @@ describe("aws.existing-roles", () => {
     iam.on(GetRoleCommand, { RoleName: `${USER}-ec2-access-role` }).resolves(role(`${USER}-ec2-access-role`));
     const result = await checkExistingRoles(client(IAMClient), USER, undefined);
     expect(result.status).toBe("warn");
-    expect(result.message).toBe(`${USER}-ec2-access-role already exist: a previous deploy of this userId, or a role AiCore created; a fresh deploy stops with EntityAlreadyExists`);
+    expect(result.message).toBe(`${USER}-ec2-access-role already exists: a previous deploy of this userId, or a role AiCore created; a fresh deploy stops with EntityAlreadyExists`);
   });
 
   it("passes existing roles the outputs say are this stack's", async () => {

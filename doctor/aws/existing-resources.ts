@@ -39,7 +39,7 @@ export function evaluateExistingRoles(existing: readonly ExistingRole[], deploye
   }
   return warn(
     EXISTING_ROLES,
-    `${names} already exist: a previous deploy of this userId, or a role AiCore created; a fresh deploy stops with EntityAlreadyExists`,
+    `${names} already exist${existing.length === 1 ? "s" : ""}: a previous deploy of this userId, or a role AiCore created; a fresh deploy stops with EntityAlreadyExists`,
     "if this stack made them, pass --outputs <file>; otherwise delete or import them before deploying",
   );
 }
