@@ -81,7 +81,7 @@ export interface CliRun {
 }
 
 /** `npm run verify -- args` as a child process, reaching S3 only through AWS_ENDPOINT_URL_S3. */
-export function runVerifyCli(scenario: Scenario, args: readonly string[], timeoutMs = 60_000): Promise<CliRun> {
+export function runVerifyCli(scenario: Scenario, args: readonly string[], onStderr: (text: string) => void = () => {}, timeoutMs = 90_000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "verify/main.ts"), ...args], {
       cwd: REPO_ROOT,
@@ -99,7 +99,10 @@ export function runVerifyCli(scenario: Scenario, args: readonly string[], timeou
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk;
+      onStderr(chunk.toString());
+    });
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`verify did not exit within ${timeoutMs} ms; stderr: ${stderr}`));
