@@ -93,12 +93,15 @@ export class KafkaCluster extends Construct {
   readonly cluster: MskCluster;
   readonly configuration: MskConfiguration;
   readonly brokerLogGroup: CloudwatchLogGroup;
+  /** The number of brokers (MSK numbers them 1 to brokerCount). */
+  readonly brokerCount: number;
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps) {
     super(scope, id);
     const problems = kafkaClusterProblems(props);
     if (problems.length > 0) throw new Error(problems.join("\n"));
     const brokerCount = props.brokerCount ?? defaultBrokerCount(props.subnets.length);
+    this.brokerCount = brokerCount;
 
     this.brokerLogGroup = new CloudwatchLogGroup(this, "broker-logs", {
       name: `/aws/msk/${props.namePrefix}-cluster`,

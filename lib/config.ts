@@ -127,6 +127,9 @@ const configSchema = z.strictObject(
         pluginZipPath: z.string(expect("a path to the S3 sink connector zip", "download it from Confluent Hub; relative paths start at the config file's folder")).optional(),
         kafkaConnectVersion: z.enum(["2.7.1", "3.7.x"], expect("2.7.1 or 3.7.x", "MSK Connect runs only these Kafka Connect versions")).default(DEFAULTS.connector.kafkaConnectVersion),
         flushSize: positiveInt("a record count of at least 1", "1 writes one S3 object per record, as the seed does").default(DEFAULTS.connector.flushSize),
+        rotateScheduleIntervalMs: positiveInt("milliseconds from 1000 to 86400000", "records reach S3 at least this often; 60000 is a minute", 86_400_000)
+          .min(1000, expect("milliseconds from 1000 to 86400000", "records reach S3 at least this often; 60000 is a minute"))
+          .default(DEFAULTS.connector.rotateScheduleIntervalMs),
         tasksMax: positiveInt("a task count from 1 to 64", "more tasks than partitions sit idle", 64).default(DEFAULTS.connector.tasksMax),
         mcuCount: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)], expect("1, 2, 4 or 8", "MSK Connect sizes workers in these MCU steps")).default(DEFAULTS.connector.mcuCount),
         workerCount: positiveInt("a worker count from 1 to 10", "each worker is billed per MCU-hour", 10).default(DEFAULTS.connector.workerCount),

@@ -4,7 +4,7 @@ import { TerraformStack, Testing } from "../../lib/cdktf";
 import { SecurityGroup, Subnet } from "../../constructs/aws";
 import { KafkaCluster, kafkaClusterProblems, mskServerProperties } from "../../constructs/kafka-cluster";
 import { networkDefaults } from "../../constructs/network";
-import { missingPluginMessage, s3SinkPluginUrl } from "../../constructs/s3-sink-connector";
+import { deadLetterReplicationFactor, missingPluginMessage, s3SinkConnectorConfiguration, s3SinkPluginUrl, topicsRegexFor } from "../../constructs/s3-sink-connector";
 import { restProxyUri } from "../../constructs/ingest-api";
 import { encryptedRootVolume, secureMetadataOptions } from "../../constructs/kafka-client-host";
 import { policySuppressions } from "../../constructs/pipeline-stack";
@@ -86,5 +86,22 @@ describe("seed URLs and messages", () => {
 
   it("targets the REST proxy over plain http on 8082 with the {proxy} path", () => {
     expect(restProxyUri("ec2-1-2-3-4.compute-1.amazonaws.com")).toBe("http://ec2-1-2-3-4.compute-1.amazonaws.com:8082/{proxy}");
+  });
+});
+
+describe("S3 sink settings", () => {
+  it("turns an IAM topic pattern into a Java regex with the dots escaped", () => {
+    expect(topicsRegexFor("0a1b2c3d4e5f.*")).toBe("0a1b2c3d4e5f\\..*");
+    expect(topicsRegexFor("a.b+c")).toBe("a\\.b\\+c");
+  });
+
+  it("sizes the dead-letter topic's replication to min(3, brokers)", () => {
+    expect([1, 2, 3, 6].map(deadLetterReplicationFactor)).toEqual([1, 2, 3, 3]);
+  });
+
+  it("requires a time zone with the scheduled rotation and sets the layout readers rely on", () => {
+    const settings = s3SinkConnectorConfiguration({ region: "eu-west-1", bucketName: "b", topicsRegex: "u\\..*", deadLetterTopic: "u-dlq", deadLetterReplicationFactor: 2 });
+    expect(settings).toMatchObject({ "flush.size": "1000", "rotate.schedule.interval.ms": "60000", timezone: "UTC", "topics.dir": "topics", "filename.offset.zero.pad.width": "10" });
+    expect(settings["errors.log.include.messages"]).toBe("false");
   });
 });

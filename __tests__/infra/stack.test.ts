@@ -269,6 +269,13 @@ describe("data bucket", () => {
     expect(onlyResource(destroyable, "aws_s3_bucket").force_destroy).toBe(true);
   });
 
+  it("aborts multipart uploads left unfinished after one day, for the whole bucket", () => {
+    expect(onlyResource(tf, "aws_s3_bucket_lifecycle_configuration")).toEqual({
+      bucket: bucketId,
+      rule: [{ id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: [{ prefix: "" }], abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }] }],
+    });
+  });
+
   it("blocks all public access", () => {
     expect(onlyResource(tf, "aws_s3_bucket_public_access_block")).toMatchObject({ bucket: bucketId, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
   });
@@ -302,14 +309,19 @@ describe("S3 sink connector", () => {
   const connector = onlyResource(tf, "aws_mskconnect_connector");
   const role = resourceNamed(tf, "aws_iam_role", "execution-role");
 
-  it("carries the seed's connector configuration exactly", () => {
+  it("carries the seed's connector configuration, with error tolerance, a dead-letter topic, batching and an explicit layout", () => {
+    // flush.size changed on purpose from the seed's 1 to 1000 with a one-minute scheduled rotation
     expect(connector.connector_configuration).toEqual({
       "connector.class": "io.confluent.connect.s3.S3SinkConnector",
       "s3.region": "us-east-1",
-      "flush.size": "1",
+      "flush.size": "1000",
+      "rotate.schedule.interval.ms": "60000",
+      timezone: "UTC",
       "schema.compatibility": "NONE",
       "tasks.max": "3",
-      "topics.regex": `${USER}.*`,
+      "topics.regex": `${USER}\\..*`,
+      "topics.dir": "topics",
+      "filename.offset.zero.pad.width": "10",
       "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
       "partitioner.class": "io.confluent.connect.storage.partitioner.DefaultPartitioner",
       "value.converter.schemas.enable": "false",
@@ -317,7 +329,32 @@ describe("S3 sink connector", () => {
       "storage.class": "io.confluent.connect.s3.storage.S3Storage",
       "key.converter": "org.apache.kafka.connect.storage.StringConverter",
       "s3.bucket.name": refTo(tf, "aws_s3_bucket", "data-bucket", "bucket"),
+      "errors.tolerance": "all",
+      "errors.log.enable": "true",
+      "errors.log.include.messages": "false",
+      "errors.deadletterqueue.topic.name": `${USER}-dlq`,
+      "errors.deadletterqueue.topic.replication.factor": "2",
+      "errors.deadletterqueue.context.headers.enable": "true",
     });
+  });
+
+  it("matches only <userId>. topics, never the dead-letter topic or a longer user id", () => {
+    const regex = new RegExp(`^(?:${connector.connector_configuration["topics.regex"]})$`);
+    expect([`${USER}.pin`, `${USER}.geo`, `${USER}.user`].every((t) => regex.test(t))).toBe(true);
+    expect([`${USER}-dlq`, `${USER}Xpin`, `${USER}0.pin`, `x${USER}.pin`].some((t) => regex.test(t))).toBe(false);
+    expect(connector.connector_configuration["errors.deadletterqueue.topic.name"]).toBe(tf.output.dead_letter_topic.value);
+  });
+
+  it("keeps the dead-letter topic's replication within the brokers: min(3, brokers)", () => {
+    const { tf: three } = synthPipeline(exampleConfig((doc) => (doc.availabilityZones = ["us-east-1a", "us-east-1b", "us-east-1c"])));
+    expect(onlyResource(three, "aws_mskconnect_connector").connector_configuration["errors.deadletterqueue.topic.replication.factor"]).toBe("3");
+    const { tf: six } = synthPipeline(exampleConfig((doc) => Object.assign(doc, { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], msk: { ...doc.msk, brokerCount: 6 } })));
+    expect(onlyResource(six, "aws_mskconnect_connector").connector_configuration["errors.deadletterqueue.topic.replication.factor"]).toBe("3");
+  });
+
+  it("keeps the seed's one object per record when the config asks for flush.size 1", () => {
+    const { tf: seed } = synthPipeline(exampleConfig((doc) => Object.assign(doc.connector, { flushSize: 1, rotateScheduleIntervalMs: 5000 })));
+    expect(onlyResource(seed, "aws_mskconnect_connector").connector_configuration).toMatchObject({ "flush.size": "1", "rotate.schedule.interval.ms": "5000", timezone: "UTC" });
   });
 
   it("connects with IAM over TLS to the SASL/IAM brokers from the private subnets", () => {
@@ -368,6 +405,12 @@ describe("S3 sink connector", () => {
     const bucketArn = refTo(tf, "aws_s3_bucket", "data-bucket", "arn");
     expect(statement(policy.policy, "Cluster").resources).toEqual([clusterArn]);
     expect(statement(policy.policy, "SourceTopics")).toMatchObject({ actions: ["kafka-cluster:ReadData", "kafka-cluster:DescribeTopic"], resources: [`\${replace(${cluster}, ":cluster/", ":topic/")}/${USER}.*`] });
+    expect(statement(policy.policy, "DeadLetterTopic")).toEqual({
+      sid: "DeadLetterTopic",
+      effect: "Allow",
+      actions: ["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"],
+      resources: [`\${replace(${cluster}, ":cluster/", ":topic/")}/${USER}-dlq`],
+    });
     expect(statement(policy.policy, "InternalTopics").resources).toEqual([`\${replace(${cluster}, ":cluster/", ":topic/")}/__amazon_msk_connect_*`]);
     expect(statement(policy.policy, "ConnectorGroups").resources).toEqual([
       `\${replace(${cluster}, ":cluster/", ":group/")}/__amazon_msk_connect_*`,
