@@ -16,6 +16,7 @@ import { DataBucket } from "./data-bucket";
 import { IngestApi } from "./ingest-api";
 import { KafkaClientHost } from "./kafka-client-host";
 import { KafkaCluster } from "./kafka-cluster";
+import { Monitoring } from "./monitoring";
 import { Network } from "./network";
 import { addPolicyChecks, type PolicySuppression } from "./policies";
 import { S3SinkConnector } from "./s3-sink-connector";
@@ -33,6 +34,7 @@ export class PipelineStack extends TerraformStack {
   readonly host: KafkaClientHost;
   readonly connector: S3SinkConnector;
   readonly api: IngestApi;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, config: PipelineConfig) {
     super(scope, id);
@@ -106,6 +108,19 @@ export class PipelineStack extends TerraformStack {
       accessLogRetentionDays: config.api.accessLogRetentionDays,
       manageAccountCloudWatchRole: config.api.manageAccountLoggingRole,
     });
+    // pass loadBalancer (arn suffixes of the NLB and its target group) once the API reaches the host through one
+    this.monitoring = new Monitoring(this, "monitoring", {
+      name: prefix,
+      region: config.region,
+      api: this.api,
+      host: this.host,
+      cluster: this.kafka,
+      connector: this.connector,
+      expectedRunningTasks: config.connector.tasksMax,
+      alarmEmail: config.monitoring.alarmEmail,
+      api5xxRatePercent: config.monitoring.api5xxRatePercent,
+      brokerDiskUsedPercent: config.monitoring.brokerDiskUsedPercent,
+    });
 
     const values: { readonly [K in StackOutputName]: StackOutputs[K] | undefined } = {
       invoke_url: this.api.invokeUrl,
@@ -128,6 +143,8 @@ export class PipelineStack extends TerraformStack {
       connector_name: this.connector.connector.name,
       connector_arn: this.connector.connector.arn,
       connector_log_group: this.connector.logGroup.name,
+      dashboard_url: this.monitoring.url(config.region),
+      alarm_topic_arn: this.monitoring.alarmTopic.arn,
     };
     for (const name of STACK_OUTPUT_NAMES) {
       const value = values[name];

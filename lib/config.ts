@@ -24,6 +24,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/;
 const TOPIC_SUFFIX = /^[a-z][a-z0-9_-]{0,30}$/;
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const HTTP_URL = /^https?:\/\/[^\s]+[^/\s]$/;
 /** Retention values CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -150,6 +151,24 @@ const configSchema = z.strictObject(
       .strictObject({
         forceDestroy: z.boolean(expect("true or false", "true lets cdktf destroy delete a bucket that still holds objects")).default(DEFAULTS.bucket.forceDestroy),
       }, section("bucket"))
+      .prefault({}),
+    monitoring: z
+      .strictObject({
+        alarmEmail: z
+          .string(expect("an e-mail address", "the alarm topic e-mails it; AWS asks the recipient to confirm"))
+          .regex(EMAIL, expect("an e-mail address like ops@example.com", "the alarm topic e-mails it; AWS asks the recipient to confirm"))
+          .optional(),
+        api5xxRatePercent: z
+          .number(expect("a percentage above 0 and at most 100", "alarm when more than this share of API requests fail with a 5XX"))
+          .positive(expect("a percentage above 0 and at most 100", "alarm when more than this share of API requests fail with a 5XX"))
+          .max(100, expect("a percentage above 0 and at most 100", "alarm when more than this share of API requests fail with a 5XX"))
+          .default(DEFAULTS.monitoring.api5xxRatePercent),
+        brokerDiskUsedPercent: z
+          .number(expect("a percentage above 0 and below 100", "alarm when a broker's data volume is fuller than this"))
+          .positive(expect("a percentage above 0 and below 100", "alarm when a broker's data volume is fuller than this"))
+          .lt(100, expect("a percentage above 0 and below 100", "alarm when a broker's data volume is fuller than this"))
+          .default(DEFAULTS.monitoring.brokerDiskUsedPercent),
+      }, section("monitoring"))
       .prefault({}),
     tags: z.record(z.string(), z.string(expect("a string tag value", "quote numbers and booleans")), expect("a map of tag names to values", "e.g. { Project: pinterest-pipeline }")).default({}),
   },

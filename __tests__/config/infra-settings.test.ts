@@ -19,3 +19,25 @@ describe("connector delivery settings", () => {
     expect(problemsOf(withSetting("connector.rotateScheduleIntervalMs", value))).toEqual([message]);
   });
 });
+
+describe("monitoring settings", () => {
+  it("defaults to no e-mail, 5% API 5XX and 80% broker disk", () => {
+    expect(parse(MINIMAL).monitoring).toEqual({ api5xxRatePercent: 5, brokerDiskUsedPercent: 80 });
+  });
+
+  it("accepts an alarm e-mail address and thresholds", () => {
+    expect(parse(withSettings({ "monitoring.alarmEmail": "ops@example.com", "monitoring.api5xxRatePercent": 0.5, "monitoring.brokerDiskUsedPercent": 90 })).monitoring).toEqual({
+      alarmEmail: "ops@example.com",
+      api5xxRatePercent: 0.5,
+      brokerDiskUsedPercent: 90,
+    });
+  });
+
+  it("reports every bad monitoring setting at once", () => {
+    expect(problemsOf(withSettings({ "monitoring.alarmEmail": "ops at example", "monitoring.api5xxRatePercent": 0, "monitoring.brokerDiskUsedPercent": 100 }))).toEqual([
+      'monitoring.alarmEmail: got "ops at example", expected an e-mail address like ops@example.com (the alarm topic e-mails it; AWS asks the recipient to confirm)',
+      "monitoring.api5xxRatePercent: got 0, expected a percentage above 0 and at most 100 (alarm when more than this share of API requests fail with a 5XX)",
+      "monitoring.brokerDiskUsedPercent: got 100, expected a percentage above 0 and below 100 (alarm when a broker's data volume is fuller than this)",
+    ]);
+  });
+});

@@ -498,6 +498,86 @@ describe("ingest API", () => {
   });
 });
 
+describe("monitoring", () => {
+  const dashboard = onlyResource(tf, "aws_cloudwatch_dashboard");
+  const widgets: { properties: { title: string; metrics: unknown[][] } }[] = JSON.parse(dashboard.dashboard_body).widgets;
+  const alarms = Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm"));
+  /** Every dimension value a metric of this stack may name: its own resources, and its brokers 1..2. */
+  const ownDimensions: Record<string, string[]> = {
+    ApiName: [refTo(tf, "aws_api_gateway_rest_api", "rest-api", "name")],
+    Stage: [refTo(tf, "aws_api_gateway_stage", "stage", "stage_name")],
+    InstanceId: [refTo(tf, "aws_instance", "client-host", "id")],
+    "Cluster Name": [refTo(tf, "aws_msk_cluster", "kafka_cluster", "cluster_name")],
+    "Broker ID": ["1", "2"],
+    ConnectorName: [refTo(tf, "aws_mskconnect_connector", "s3-sink", "name")],
+  };
+  /** [namespace, metric, {dimension: value}] of each dashboard metric. */
+  const widgetMetrics = widgets.flatMap((w) => w.properties.metrics.map((m) => {
+    const pairs = m.slice(2, -1) as string[];
+    return [m[0], m[1], Object.fromEntries(pairs.flatMap((_, i) => (i % 2 === 0 ? [[pairs[i], pairs[i + 1]]] : [])))] as [string, string, Record<string, string>];
+  }));
+
+  it("names the dashboard after the user id and reads the path left to right: API, host, MSK, connector", () => {
+    expect(dashboard.dashboard_name).toBe(USER);
+    expect(widgets.map((w) => w.properties.title)).toEqual([
+      "API requests", "API 4XX", "API 5XX", "API latency (ms)",
+      "Client host CPU (%)", "Client host status checks failed",
+      "MSK bytes in per broker", "MSK data disk used per broker (%)",
+      "Connector running tasks", "Connector records read and sent (per second)", "Connector errored tasks",
+    ]);
+    expect(widgetMetrics.map(([ns, name]) => `${ns} ${name}`)).toEqual([
+      "AWS/ApiGateway Count", "AWS/ApiGateway 4XXError", "AWS/ApiGateway 5XXError", "AWS/ApiGateway Latency", "AWS/ApiGateway Latency",
+      "AWS/EC2 CPUUtilization", "AWS/EC2 StatusCheckFailed",
+      "AWS/Kafka BytesInPerSec", "AWS/Kafka BytesInPerSec", "AWS/Kafka KafkaDataLogsDiskUsed", "AWS/Kafka KafkaDataLogsDiskUsed",
+      "AWS/KafkaConnect RunningTaskCount", "AWS/KafkaConnect SinkRecordReadRate", "AWS/KafkaConnect SinkRecordSendRate", "AWS/KafkaConnect ErroredTaskCount",
+    ]);
+  });
+
+  it("points every widget's metric at this stack's API, host, cluster, brokers and connector", () => {
+    expect(widgetMetrics).toHaveLength(15);
+    for (const [, , dimensions] of widgetMetrics) {
+      expect(Object.keys(dimensions).length).toBeGreaterThan(0);
+      for (const [name, value] of Object.entries(dimensions)) expect(ownDimensions[name]).toContain(value);
+    }
+    const brokers = widgetMetrics.filter(([, name]) => name === "KafkaDataLogsDiskUsed").map(([, , d]) => d["Broker ID"]);
+    expect(brokers).toEqual(["1", "2"]);
+  });
+
+  it("alarms on API 5XX rate, connector tasks and errors, each broker's disk and the host's status checks, all on this stack's resources", () => {
+    const byName = Object.fromEntries(alarms.map((a) => [a.alarm_name, a]));
+    expect(Object.keys(byName).sort()).toEqual([
+      `${USER}-api-5xx-rate`, `${USER}-broker-1-disk`, `${USER}-broker-2-disk`, `${USER}-client-host-status-check`, `${USER}-connector-errored-tasks`, `${USER}-connector-running-tasks`,
+    ]);
+    expect(byName[`${USER}-api-5xx-rate`]).toMatchObject({ namespace: "AWS/ApiGateway", metric_name: "5XXError", statistic: "Average", comparison_operator: "GreaterThanThreshold", threshold: 0.05 });
+    expect(byName[`${USER}-connector-running-tasks`]).toMatchObject({ namespace: "AWS/KafkaConnect", metric_name: "RunningTaskCount", comparison_operator: "LessThanThreshold", threshold: 3, treat_missing_data: "breaching" });
+    expect(byName[`${USER}-connector-errored-tasks`]).toMatchObject({ metric_name: "ErroredTaskCount", comparison_operator: "GreaterThanThreshold", threshold: 0 });
+    expect(byName[`${USER}-broker-2-disk`]).toMatchObject({ namespace: "AWS/Kafka", metric_name: "KafkaDataLogsDiskUsed", threshold: 80, dimensions: { "Cluster Name": ownDimensions["Cluster Name"][0], "Broker ID": "2" } });
+    expect(byName[`${USER}-client-host-status-check`]).toMatchObject({ namespace: "AWS/EC2", metric_name: "StatusCheckFailed", comparison_operator: "GreaterThanOrEqualToThreshold", threshold: 1 });
+    const topicArn = refTo(tf, "aws_sns_topic", "alarm-topic", "arn");
+    for (const alarm of alarms) {
+      expect(Object.keys(alarm.dimensions).length).toBeGreaterThan(0);
+      for (const [name, value] of Object.entries(alarm.dimensions)) expect(ownDimensions[name]).toContain(value);
+      expect(alarm.alarm_actions).toEqual([topicArn]);
+    }
+  });
+
+  it("publishes to <userId>-alarms and subscribes an e-mail address only when the config names one", () => {
+    expect(onlyResource(tf, "aws_sns_topic").name).toBe(`${USER}-alarms`);
+    expect(resourcesOf(tf, "aws_sns_topic_subscription")).toEqual({});
+    const { tf: mailed } = synthPipeline(exampleConfig((doc) => Object.assign(doc.monitoring, { alarmEmail: "ops@example.com", brokerDiskUsedPercent: 70, api5xxRatePercent: 1 })));
+    expect(onlyResource(mailed, "aws_sns_topic_subscription")).toEqual({ topic_arn: refTo(mailed, "aws_sns_topic", "alarm-topic", "arn"), protocol: "email", endpoint: "ops@example.com" });
+    const thresholds = Object.values(resourcesOf(mailed, "aws_cloudwatch_metric_alarm")).map((a) => [a.metric_name, a.threshold]);
+    expect(thresholds).toEqual(expect.arrayContaining([["KafkaDataLogsDiskUsed", 70], ["5XXError", 0.01]]));
+  });
+
+  it("expects as many running tasks as tasks.max, and watches every broker", () => {
+    const { tf: bigger } = synthPipeline(exampleConfig((doc) => Object.assign(doc, { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], connector: { ...doc.connector, tasksMax: 6 } })));
+    const names = Object.values(resourcesOf(bigger, "aws_cloudwatch_metric_alarm")).map((a) => a.alarm_name);
+    expect(names.filter((n: string) => n.includes("-disk"))).toEqual([`${USER}-broker-1-disk`, `${USER}-broker-2-disk`, `${USER}-broker-3-disk`]);
+    expect(Object.values(resourcesOf(bigger, "aws_cloudwatch_metric_alarm")).find((a) => a.metric_name === "RunningTaskCount").threshold).toBe(6);
+  });
+});
+
 describe("outputs", () => {
   it("declares exactly the contract's outputs with their descriptions", () => {
     // api_key exists only when the API uses keys
@@ -527,6 +607,8 @@ describe("outputs", () => {
       connector_name: refTo(tf, "aws_mskconnect_connector", "s3-sink", "name"),
       connector_arn: refTo(tf, "aws_mskconnect_connector", "s3-sink", "arn"),
       connector_log_group: refTo(tf, "aws_cloudwatch_log_group", "s3-sink_worker-logs", "name"),
+      dashboard_url: `https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=${refTo(tf, "aws_cloudwatch_dashboard", "dashboard", "dashboard_name")}`,
+      alarm_topic_arn: refTo(tf, "aws_sns_topic", "alarm-topic", "arn"),
     });
   });
 });
