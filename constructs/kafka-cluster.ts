@@ -104,7 +104,8 @@ export class KafkaCluster extends Construct {
     this.brokerCount = brokerCount;
 
     this.brokerLogGroup = new CloudwatchLogGroup(this, "broker-logs", {
-      name: `/aws/msk/${props.namePrefix}-cluster`,
+      // under /aws/vendedlogs/ the account's CloudWatch Logs resource policy (5,120 characters) needs no entry per group
+      name: `/aws/vendedlogs/msk/${props.namePrefix}-cluster`,
       retentionInDays: props.logRetentionDays ?? DEFAULTS.msk.logRetentionDays,
     });
     this.configuration = new MskConfiguration(this, "configuration", {

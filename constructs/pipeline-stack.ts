@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Construct } from "constructs";
 import { AwsProvider } from "./aws";
 import { type PipelineConfig, bucketName, deadLetterTopicName, topicNames } from "../lib/config";
-import { App, TerraformOutput, TerraformStack } from "../lib/cdktf";
+import { App, S3Backend, TerraformOutput, TerraformStack } from "../lib/cdktf";
 import type { TerraformJson } from "../lib/terraform-json";
 import { SENSITIVE_OUTPUTS, STACK_ID, STACK_OUTPUT_NAMES, type StackOutputName, type StackOutputs, outputDescription } from "../lib/contract";
 import { AccessRoles } from "./access-roles";
@@ -26,6 +26,16 @@ export function policySuppressions(config: Pick<PipelineConfig, "clientHost">): 
   return config.clientHost.allowSshFromAnywhere ? [{ ruleId: "ec2-no-ssh-from-anywhere", reason: "clientHost.allowSshFromAnywhere is true in the config" }] : [];
 }
 
+/**
+ * Keeps the state in S3 (encrypted, with S3 native locking unless turned off) instead of cdktf's
+ * local file. cdktf 0.21's S3Backend predates `use_lockfile` (Terraform >= 1.10), hence the override.
+ */
+export function stateBackend(stack: TerraformStack, state: PipelineConfig["state"], stackRegion: string): S3Backend {
+  const backend = new S3Backend(stack, { bucket: state.bucket!, key: state.key!, region: state.region ?? stackRegion, encrypt: true });
+  if (state.useLockfile) backend.addOverride("use_lockfile", true);
+  return backend;
+}
+
 export class PipelineStack extends TerraformStack {
   readonly network: Network;
   readonly kafka: KafkaCluster;
@@ -40,6 +50,8 @@ export class PipelineStack extends TerraformStack {
     super(scope, id);
     const prefix = config.userId;
     const topicPattern = `${config.userId}.*`;
+
+    if (config.state.backend === "s3") stateBackend(this, config.state, config.region);
 
     new AwsProvider(this, "aws", {
       region: config.region,

@@ -270,7 +270,8 @@ export class S3SinkConnector extends Construct {
       policy: policyDocument(this, "execution-document", connectorStatements(props.cluster.arn, props.topicPattern, connectorName, props.bucket.bucketArn, props.deadLetterTopic)).json,
     });
 
-    this.logGroup = new CloudwatchLogGroup(this, "worker-logs", { name: `/aws/mskconnect/${connectorName}`, retentionInDays: props.logRetentionDays ?? DEFAULTS.connector.logRetentionDays });
+    // under /aws/vendedlogs/ the account's CloudWatch Logs resource policy (5,120 characters) needs no entry per group
+    this.logGroup = new CloudwatchLogGroup(this, "worker-logs", { name: `/aws/vendedlogs/mskconnect/${connectorName}`, retentionInDays: props.logRetentionDays ?? DEFAULTS.connector.logRetentionDays });
     this.connector = new MskconnectConnector(this, "connector", {
       name: connectorName,
       kafkaconnectVersion: props.kafkaConnectVersion ?? DEFAULTS.connector.kafkaConnectVersion,

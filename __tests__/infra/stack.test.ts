@@ -498,6 +498,48 @@ describe("ingest API", () => {
   });
 });
 
+describe("account-safe defaults", () => {
+  it("places subnets by zone ID when the config lists IDs, and by name otherwise", () => {
+    const { tf: byId } = synthPipeline(exampleConfig((doc) => (doc.availabilityZones = ["use1-az1", "use1-az2"])));
+    const subnets = ["public-subnet", "private-subnet-0", "private-subnet-1"].map((n) => resourceNamed(byId, "aws_subnet", n));
+    expect(subnets.map((s) => [s.availability_zone_id, s.availability_zone])).toEqual([
+      ["use1-az1", undefined],
+      ["use1-az1", undefined],
+      ["use1-az2", undefined],
+    ]);
+    const byName = ["public-subnet", "private-subnet-0", "private-subnet-1"].map((n) => resourceNamed(tf, "aws_subnet", n));
+    expect(byName.map((s) => [s.availability_zone, s.availability_zone_id])).toEqual([
+      ["us-east-1a", undefined],
+      ["us-east-1a", undefined],
+      ["us-east-1b", undefined],
+    ]);
+  });
+
+  it("names the bucket user-<userId>-bucket unless bucket.name says otherwise", () => {
+    expect(onlyResource(tf, "aws_s3_bucket").bucket).toBe(`user-${USER}-bucket`);
+    const { tf: named } = synthPipeline(exampleConfig((doc) => (doc.bucket.name = "acme-pipeline-data")));
+    expect(onlyResource(named, "aws_s3_bucket").bucket).toBe("acme-pipeline-data");
+  });
+
+  it("puts the log groups AWS services deliver into under /aws/vendedlogs/", () => {
+    expect(resourceNamed(tf, "aws_cloudwatch_log_group", "broker-logs").name).toBe(`/aws/vendedlogs/msk/${USER}-cluster`);
+    expect(resourceNamed(tf, "aws_cloudwatch_log_group", "worker-logs").name).toBe(`/aws/vendedlogs/mskconnect/${USER}-connector`);
+  });
+
+  it("names the client host after the user id, as the seed asks", () => {
+    expect(onlyResource(tf, "aws_instance").tags).toEqual({ Name: USER });
+  });
+
+  it("keeps the state in cdktf's local backend by default, and in S3 with native locking when configured", () => {
+    // no backend of the stack's own: cdktf adds its local backend when the app synthesizes (the plan test sees it)
+    expect(tf.terraform.backend).toBeUndefined();
+    const { tf: remote } = synthPipeline(exampleConfig((doc) => (doc.state = { backend: "s3", bucket: "acme-tf-state", key: "pipeline/terraform.tfstate", region: "eu-west-1" })));
+    expect(remote.terraform.backend).toEqual({ s3: { bucket: "acme-tf-state", key: "pipeline/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true } });
+    const { tf: unlocked } = synthPipeline(exampleConfig((doc) => (doc.state = { backend: "s3", bucket: "acme-tf-state", key: "k", useLockfile: false })));
+    expect(unlocked.terraform.backend).toEqual({ s3: { bucket: "acme-tf-state", key: "k", region: "us-east-1", encrypt: true } });
+  });
+});
+
 describe("monitoring", () => {
   const dashboard = onlyResource(tf, "aws_cloudwatch_dashboard");
   const widgets: { properties: { title: string; metrics: unknown[][] } }[] = JSON.parse(dashboard.dashboard_body).widgets;
@@ -624,7 +666,8 @@ describe("names and tags", () => {
       }
     }
     expect(named.length).toBeGreaterThan(10);
-    for (const [type, name] of named) expect(`${type} ${name}`).toMatch(new RegExp(`^${type} (/aws/[a-z]+/)?${USER}`));
+    // log groups AWS services deliver into live under /aws/vendedlogs/; API Gateway's access logs under /aws/apigateway/
+    for (const [type, name] of named) expect(`${type} ${name}`).toMatch(new RegExp(`^${type} (/aws/(vendedlogs/)?[a-z]+/)?${USER}`));
   });
 
   it("omits default tags when the config has none", () => {
