@@ -95,4 +95,15 @@ export type VpcSecurityGroupEgressRule = import("@cdktf/provider-aws/lib/vpc-sec
 export const { VpcSecurityGroupIngressRule } = load("@cdktf/provider-aws/lib/vpc-security-group-ingress-rule") as typeof import("@cdktf/provider-aws/lib/vpc-security-group-ingress-rule");
 export type VpcSecurityGroupIngressRule = import("@cdktf/provider-aws/lib/vpc-security-group-ingress-rule").VpcSecurityGroupIngressRule;
 
+export const { CloudwatchDashboard } = load("@cdktf/provider-aws/lib/cloudwatch-dashboard") as typeof import("@cdktf/provider-aws/lib/cloudwatch-dashboard");
+export type CloudwatchDashboard = import("@cdktf/provider-aws/lib/cloudwatch-dashboard").CloudwatchDashboard;
+export const { CloudwatchMetricAlarm } = load("@cdktf/provider-aws/lib/cloudwatch-metric-alarm") as typeof import("@cdktf/provider-aws/lib/cloudwatch-metric-alarm");
+export type CloudwatchMetricAlarm = import("@cdktf/provider-aws/lib/cloudwatch-metric-alarm").CloudwatchMetricAlarm;
+export const { SnsTopic } = load("@cdktf/provider-aws/lib/sns-topic") as typeof import("@cdktf/provider-aws/lib/sns-topic");
+export type SnsTopic = import("@cdktf/provider-aws/lib/sns-topic").SnsTopic;
+export const { SnsTopicSubscription } = load("@cdktf/provider-aws/lib/sns-topic-subscription") as typeof import("@cdktf/provider-aws/lib/sns-topic-subscription");
+export type SnsTopicSubscription = import("@cdktf/provider-aws/lib/sns-topic-subscription").SnsTopicSubscription;
+export const { S3BucketLifecycleConfiguration } = load("@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration") as typeof import("@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration");
+export type S3BucketLifecycleConfiguration = import("@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration").S3BucketLifecycleConfiguration;
+
 process.setSourceMapsEnabled(sourceMapsWereEnabled);

@@ -1,10 +1,11 @@
 /**
  * The data bucket the S3 sink writes to (`user-<userId>-bucket`, the name the seed's notebooks
- * read): no public access, default encryption, owner-enforced objects and TLS-only requests.
+ * read): no public access, default encryption, owner-enforced objects, TLS-only requests, and a
+ * lifecycle rule that aborts multipart uploads left unfinished.
  */
 import { Construct } from "constructs";
 import { DEFAULTS } from "../lib/defaults";
-import { S3Bucket, S3BucketOwnershipControls, S3BucketPolicy, S3BucketPublicAccessBlock, S3BucketServerSideEncryptionConfigurationA } from "./aws";
+import { S3Bucket, S3BucketLifecycleConfiguration, S3BucketOwnershipControls, S3BucketPolicy, S3BucketPublicAccessBlock, S3BucketServerSideEncryptionConfigurationA } from "./aws";
 import { policyDocument, type PolicyStatement } from "./iam";
 
 export interface DataBucketProps {
@@ -15,6 +16,12 @@ export interface DataBucketProps {
    * @default false, so destroy fails while the bucket holds data
    */
   readonly forceDestroy?: boolean;
+  /**
+   * Days after which S3 aborts an unfinished multipart upload (the sink uploads every object in
+   * parts; a task that fails mid-object leaves parts that are billed until aborted).
+   * @default 1
+   */
+  readonly abortIncompleteMultipartUploadDays?: number;
 }
 
 /** Denies every request that does not use TLS, for the bucket and its objects. */
@@ -45,6 +52,18 @@ export class DataBucket extends Construct {
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket: this.bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    });
+    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          id: "abort-incomplete-multipart-uploads",
+          status: "Enabled",
+          // an empty prefix: the whole bucket
+          filter: [{ prefix: "" }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteMultipartUploadDays ?? DEFAULTS.bucket.abortIncompleteMultipartUploadDays }],
+        },
+      ],
     });
     new S3BucketOwnershipControls(this, "ownership", { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
     const policy = policyDocument(this, "policy-document", [tlsOnlyStatement(this.bucket.arn)]);

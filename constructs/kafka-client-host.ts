@@ -13,7 +13,7 @@ import { DEFAULTS } from "../lib/defaults";
 const AL2023_ROOT_DEVICE = "/dev/xvda";
 
 export interface KafkaClientHostProps {
-  /** Names the host, its key pair and its launch template. */
+  /** The host's Name tag (the seed names it after the user id), and the prefix of its key pair and launch template. */
   readonly namePrefix: string;
   /** A public subnet; the host gets a public address there. */
   readonly subnet: Subnet;
@@ -75,7 +75,8 @@ export class KafkaClientHost extends Construct {
       subnetId: props.subnet.id,
       vpcSecurityGroupIds: [props.securityGroup.id],
       associatePublicIpAddress: true,
-      tags: { Name: `${props.namePrefix}-client` },
+      // the seed: "this EC2 should have the same name as your UserId"
+      tags: { Name: props.namePrefix },
     });
   }
 

@@ -93,15 +93,19 @@ export class KafkaCluster extends Construct {
   readonly cluster: MskCluster;
   readonly configuration: MskConfiguration;
   readonly brokerLogGroup: CloudwatchLogGroup;
+  /** The number of brokers (MSK numbers them 1 to brokerCount). */
+  readonly brokerCount: number;
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps) {
     super(scope, id);
     const problems = kafkaClusterProblems(props);
     if (problems.length > 0) throw new Error(problems.join("\n"));
     const brokerCount = props.brokerCount ?? defaultBrokerCount(props.subnets.length);
+    this.brokerCount = brokerCount;
 
     this.brokerLogGroup = new CloudwatchLogGroup(this, "broker-logs", {
-      name: `/aws/msk/${props.namePrefix}-cluster`,
+      // under /aws/vendedlogs/ the account's CloudWatch Logs resource policy (5,120 characters) needs no entry per group
+      name: `/aws/vendedlogs/msk/${props.namePrefix}-cluster`,
       retentionInDays: props.logRetentionDays ?? DEFAULTS.msk.logRetentionDays,
     });
     this.configuration = new MskConfiguration(this, "configuration", {

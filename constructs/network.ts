@@ -7,13 +7,17 @@ import { Construct } from "constructs";
 import { InternetGateway, Route, RouteTable, RouteTableAssociation, SecurityGroup, Subnet, Vpc, VpcEndpoint, VpcSecurityGroupEgressRule, VpcSecurityGroupIngressRule } from "./aws";
 import { KAFKA_IAM_PORT, REST_PROXY_PORT } from "../lib/contract";
 import { DEFAULTS } from "../lib/defaults";
+import { zonePlacement } from "../lib/zones";
 
 export interface NetworkProps {
   /** Prefixes every Name tag and security group name. */
   readonly namePrefix: string;
   /** The region, for the S3 endpoint's service name. */
   readonly region: string;
-  /** The zones of the private subnets, one subnet each; the public subnet goes into the first. */
+  /**
+   * The zones of the private subnets, one subnet each; the public subnet goes into the first.
+   * All names (`us-east-1a`) or all IDs (`use1-az1`, placed with `availability_zone_id`).
+   */
   readonly availabilityZones: readonly string[];
   /**
    * The VPC's address block.
@@ -75,7 +79,7 @@ export class Network extends Construct {
     this.publicSubnet = new Subnet(this, "public-subnet", {
       vpcId: this.vpc.id,
       cidrBlock: publicSubnetCidr,
-      availabilityZone: props.availabilityZones[0],
+      ...zonePlacement(props.availabilityZones[0]),
       // the host asks for its public address itself; nothing else here should get one by accident
       mapPublicIpOnLaunch: false,
       tags: name("public"),
@@ -87,7 +91,7 @@ export class Network extends Construct {
     // private subnets have no internet route: the brokers and workers only talk to each other and to S3
     const privateRoutes = new RouteTable(this, "private-routes", { vpcId: this.vpc.id, tags: name("private") });
     this.privateSubnets = props.availabilityZones.map((zone, i) => {
-      const subnet = new Subnet(this, `private-subnet-${i}`, { vpcId: this.vpc.id, cidrBlock: privateSubnetCidrs[i], availabilityZone: zone, tags: name(`private-${zone}`) });
+      const subnet = new Subnet(this, `private-subnet-${i}`, { vpcId: this.vpc.id, cidrBlock: privateSubnetCidrs[i], ...zonePlacement(zone), tags: name(`private-${zone}`) });
       new RouteTableAssociation(this, `private-subnet-${i}-routes`, { subnetId: subnet.id, routeTableId: privateRoutes.id });
       return subnet;
     });

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Construct } from "constructs";
 import { AwsProvider } from "./aws";
 import { type PipelineConfig, bucketName, deadLetterTopicName, topicNames } from "../lib/config";
-import { App, TerraformOutput, TerraformStack } from "../lib/cdktf";
+import { App, S3Backend, TerraformOutput, TerraformStack } from "../lib/cdktf";
 import type { TerraformJson } from "../lib/terraform-json";
 import { SENSITIVE_OUTPUTS, STACK_ID, STACK_OUTPUT_NAMES, type StackOutputName, type StackOutputs, outputDescription } from "../lib/contract";
 import { AccessRoles } from "./access-roles";
@@ -16,6 +16,7 @@ import { DataBucket } from "./data-bucket";
 import { IngestApi } from "./ingest-api";
 import { KafkaClientHost } from "./kafka-client-host";
 import { KafkaCluster } from "./kafka-cluster";
+import { Monitoring } from "./monitoring";
 import { Network } from "./network";
 import { addPolicyChecks, isPolicyViolation, type PolicySuppression } from "./policies";
 import { CommandFailure } from "../lib/cli-run";
@@ -26,6 +27,16 @@ export function policySuppressions(config: Pick<PipelineConfig, "clientHost">): 
   return config.clientHost.allowSshFromAnywhere ? [{ ruleId: "ec2-no-ssh-from-anywhere", reason: "clientHost.allowSshFromAnywhere is true in the config" }] : [];
 }
 
+/**
+ * Keeps the state in S3 (encrypted, with S3 native locking unless turned off) instead of cdktf's
+ * local file. cdktf 0.21's S3Backend predates `use_lockfile` (Terraform >= 1.10), hence the override.
+ */
+export function stateBackend(stack: TerraformStack, state: PipelineConfig["state"], stackRegion: string): S3Backend {
+  const backend = new S3Backend(stack, { bucket: state.bucket!, key: state.key!, region: state.region ?? stackRegion, encrypt: true });
+  if (state.useLockfile) backend.addOverride("use_lockfile", true);
+  return backend;
+}
+
 export class PipelineStack extends TerraformStack {
   readonly network: Network;
   readonly kafka: KafkaCluster;
@@ -34,11 +45,14 @@ export class PipelineStack extends TerraformStack {
   readonly host: KafkaClientHost;
   readonly connector: S3SinkConnector;
   readonly api: IngestApi;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, config: PipelineConfig) {
     super(scope, id);
     const prefix = config.userId;
     const topicPattern = `${config.userId}.*`;
+
+    if (config.state.backend === "s3") stateBackend(this, config.state, config.region);
 
     new AwsProvider(this, "aws", {
       region: config.region,
@@ -87,10 +101,12 @@ export class PipelineStack extends TerraformStack {
       securityGroup: this.network.connectorSecurityGroup,
       s3Endpoint: this.network.s3Endpoint,
       topicPattern,
+      deadLetterTopic: deadLetterTopicName(config),
       pluginZipPath: config.connector.pluginZipPath,
       pluginVersion: config.software.s3SinkPluginVersion,
       kafkaConnectVersion: config.connector.kafkaConnectVersion,
       flushSize: config.connector.flushSize,
+      rotateScheduleIntervalMs: config.connector.rotateScheduleIntervalMs,
       tasksMax: config.connector.tasksMax,
       mcuCount: config.connector.mcuCount,
       workerCount: config.connector.workerCount,
@@ -104,6 +120,19 @@ export class PipelineStack extends TerraformStack {
       throttlingBurstLimit: config.api.throttlingBurstLimit,
       accessLogRetentionDays: config.api.accessLogRetentionDays,
       manageAccountCloudWatchRole: config.api.manageAccountLoggingRole,
+    });
+    // pass loadBalancer (arn suffixes of the NLB and its target group) once the API reaches the host through one
+    this.monitoring = new Monitoring(this, "monitoring", {
+      name: prefix,
+      region: config.region,
+      api: this.api,
+      host: this.host,
+      cluster: this.kafka,
+      connector: this.connector,
+      expectedRunningTasks: config.connector.tasksMax,
+      alarmEmail: config.monitoring.alarmEmail,
+      api5xxRatePercent: config.monitoring.api5xxRatePercent,
+      brokerDiskUsedPercent: config.monitoring.brokerDiskUsedPercent,
     });
 
     const values: { readonly [K in StackOutputName]: StackOutputs[K] | undefined } = {
@@ -127,6 +156,8 @@ export class PipelineStack extends TerraformStack {
       connector_name: this.connector.connector.name,
       connector_arn: this.connector.connector.arn,
       connector_log_group: this.connector.logGroup.name,
+      dashboard_url: this.monitoring.url(config.region),
+      alarm_topic_arn: this.monitoring.alarmTopic.arn,
     };
     for (const name of STACK_OUTPUT_NAMES) {
       const value = values[name];

@@ -8,6 +8,7 @@
  */
 import { existsSync } from "node:fs";
 import { Construct } from "constructs";
+import { SINK_LAYOUT } from "../lib/contract";
 import { DEFAULTS } from "../lib/defaults";
 import { CloudwatchLogGroup, IamRole, IamRolePolicy, MskconnectConnector, MskconnectCustomPlugin, MskconnectWorkerConfiguration, S3Object, type SecurityGroup, type Subnet, type VpcEndpoint } from "./aws";
 import { Annotations, AssetType, Fn, TerraformAsset, TerraformLocal } from "../lib/cdktf";
@@ -28,23 +29,52 @@ export function missingPluginMessage(zipPath: string, version: string): string {
 export interface S3SinkSettings {
   readonly region: string;
   readonly bucketName: string;
-  /** A Java regex over topic names. */
+  /** A Java regex over topic names; see {@link topicsRegexFor}. */
   readonly topicsRegex: string;
-  /** @default 1, one S3 object per record as in the seed */
+  /** Where records that cannot be converted or written go; a topic outside `topicsRegex`. */
+  readonly deadLetterTopic: string;
+  /** The dead-letter topic's replication factor, at most the broker count (Kafka Connect's default 3 needs 3 brokers). */
+  readonly deadLetterReplicationFactor: number;
+  /** @default 1000 records per S3 object */
   readonly flushSize?: number;
+  /** @default 60000, commit every open file at least once a minute (wall clock, UTC) */
+  readonly rotateScheduleIntervalMs?: number;
   /** @default 3 */
   readonly tasksMax?: number;
 }
 
-/** The seed's connector configuration: JSON records of the matching topics into the bucket, one object per `flush.size` records. */
+/**
+ * The `topics.regex` that matches exactly the topics an IAM-style pattern names: regex
+ * metacharacters are escaped and `*` becomes `.*`, so `0a1b2c3d4e5f.*` gives `0a1b2c3d4e5f\..*`
+ * (only `<userId>.` topics; the unescaped seed pattern also matched `<userId>-dlq`).
+ */
+export function topicsRegexFor(topicPattern: string): string {
+  return topicPattern
+    .split("*")
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+    .join(".*");
+}
+
+/**
+ * The seed's connector configuration (JSON records of the matching topics into the bucket), made
+ * to survive bad records: a record the converter or the sink cannot handle is logged without its
+ * contents and sent to the dead-letter topic instead of failing the task. Objects hold
+ * `flush.size` records or what arrived within `rotate.schedule.interval.ms`, whichever comes first;
+ * `topics.dir` and the offset padding are explicit so readers of the bucket need not guess.
+ */
 export function s3SinkConnectorConfiguration(settings: S3SinkSettings): Record<string, string> {
   return {
     "connector.class": "io.confluent.connect.s3.S3SinkConnector",
     "s3.region": settings.region,
     "flush.size": String(settings.flushSize ?? DEFAULTS.connector.flushSize),
+    "rotate.schedule.interval.ms": String(settings.rotateScheduleIntervalMs ?? DEFAULTS.connector.rotateScheduleIntervalMs),
+    // the sink refuses rotate.schedule.interval.ms without a time zone
+    timezone: DEFAULTS.connector.timezone,
     "schema.compatibility": "NONE",
     "tasks.max": String(settings.tasksMax ?? DEFAULTS.connector.tasksMax),
     "topics.regex": settings.topicsRegex,
+    "topics.dir": SINK_LAYOUT.topicsDir,
+    "filename.offset.zero.pad.width": String(SINK_LAYOUT.offsetZeroPadWidth),
     "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
     "partitioner.class": "io.confluent.connect.storage.partitioner.DefaultPartitioner",
     "value.converter.schemas.enable": "false",
@@ -52,7 +82,19 @@ export function s3SinkConnectorConfiguration(settings: S3SinkSettings): Record<s
     "storage.class": "io.confluent.connect.s3.storage.S3Storage",
     "key.converter": "org.apache.kafka.connect.storage.StringConverter",
     "s3.bucket.name": settings.bucketName,
+    "errors.tolerance": "all",
+    "errors.log.enable": "true",
+    // record keys and values stay out of the worker logs
+    "errors.log.include.messages": "false",
+    "errors.deadletterqueue.topic.name": settings.deadLetterTopic,
+    "errors.deadletterqueue.topic.replication.factor": String(settings.deadLetterReplicationFactor),
+    "errors.deadletterqueue.context.headers.enable": "true",
   };
+}
+
+/** The dead-letter topic's replication factor: Kafka Connect's 3 where the brokers allow it. */
+export function deadLetterReplicationFactor(brokerCount: number): number {
+  return Math.min(3, brokerCount);
 }
 
 /** The worker defaults: string keys, schemaless JSON values (the connector repeats them explicitly). */
@@ -65,10 +107,11 @@ export function workerProperties(): string {
 }
 
 /**
- * The execution role's permissions: read the pipeline's topics, run Connect's internal topics and
- * the connector's consumer group, write objects into the bucket.
+ * The execution role's permissions: read the pipeline's topics, write the dead-letter topic (the
+ * provisioner creates it), run Connect's internal topics and the connector's consumer group,
+ * write objects into the bucket.
  */
-export function connectorStatements(clusterArn: string, topicPattern: string, connectorName: string, bucketArn: string): PolicyStatement[] {
+export function connectorStatements(clusterArn: string, topicPattern: string, connectorName: string, bucketArn: string, deadLetterTopic: string): PolicyStatement[] {
   return [
     kafkaClusterStatement(clusterArn),
     {
@@ -76,6 +119,12 @@ export function connectorStatements(clusterArn: string, topicPattern: string, co
       effect: "Allow",
       actions: ["kafka-cluster:ReadData", "kafka-cluster:DescribeTopic"],
       resources: [kafkaTopicArn(clusterArn, topicPattern)],
+    },
+    {
+      sid: "DeadLetterTopic",
+      effect: "Allow",
+      actions: ["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"],
+      resources: [kafkaTopicArn(clusterArn, deadLetterTopic)],
     },
     {
       sid: "InternalTopics",
@@ -116,8 +165,13 @@ export interface S3SinkConnectorProps {
   readonly securityGroup: SecurityGroup;
   /** The S3 gateway endpoint of the workers' route table; the connector is created after it, since private workers reach S3 only through it. */
   readonly s3Endpoint: VpcEndpoint;
-  /** The topics to sink, as both the connector's `topics.regex` and the IAM topic pattern, e.g. `0a1b2c3d4e5f.*`. */
+  /**
+   * The topics to sink as an IAM topic pattern, e.g. `0a1b2c3d4e5f.*`; the connector's
+   * `topics.regex` is derived from it with the dot escaped ({@link topicsRegexFor}).
+   */
   readonly topicPattern: string;
+  /** The dead-letter topic, outside `topicPattern`, e.g. `0a1b2c3d4e5f-dlq`. */
+  readonly deadLetterTopic: string;
   /** The local path of the Confluent S3 sink zip; it may be missing at synth time. */
   readonly pluginZipPath: string;
   /** The zip's release, for its S3 key and the download hint. */
@@ -128,10 +182,15 @@ export interface S3SinkConnectorProps {
    */
   readonly kafkaConnectVersion?: string;
   /**
-   * Records per S3 object.
-   * @default 1, as in the seed
+   * Records per S3 object (the seed uses 1: one object per record).
+   * @default 1000
    */
   readonly flushSize?: number;
+  /**
+   * Commit every open file at least this often, in milliseconds (wall clock, UTC).
+   * @default 60000, so records are in S3 within about a minute
+   */
+  readonly rotateScheduleIntervalMs?: number;
   /**
    * The connector's task limit.
    * @default 3
@@ -208,18 +267,22 @@ export class S3SinkConnector extends Construct {
     const permissions = new IamRolePolicy(this, "execution-permissions", {
       name: "s3-sink",
       role: this.executionRole.id,
-      policy: policyDocument(this, "execution-document", connectorStatements(props.cluster.arn, props.topicPattern, connectorName, props.bucket.bucketArn)).json,
+      policy: policyDocument(this, "execution-document", connectorStatements(props.cluster.arn, props.topicPattern, connectorName, props.bucket.bucketArn, props.deadLetterTopic)).json,
     });
 
-    this.logGroup = new CloudwatchLogGroup(this, "worker-logs", { name: `/aws/mskconnect/${connectorName}`, retentionInDays: props.logRetentionDays ?? DEFAULTS.connector.logRetentionDays });
+    // under /aws/vendedlogs/ the account's CloudWatch Logs resource policy (5,120 characters) needs no entry per group
+    this.logGroup = new CloudwatchLogGroup(this, "worker-logs", { name: `/aws/vendedlogs/mskconnect/${connectorName}`, retentionInDays: props.logRetentionDays ?? DEFAULTS.connector.logRetentionDays });
     this.connector = new MskconnectConnector(this, "connector", {
       name: connectorName,
       kafkaconnectVersion: props.kafkaConnectVersion ?? DEFAULTS.connector.kafkaConnectVersion,
       connectorConfiguration: s3SinkConnectorConfiguration({
         region: props.region,
         bucketName: props.bucket.bucketName,
-        topicsRegex: props.topicPattern,
+        topicsRegex: topicsRegexFor(props.topicPattern),
+        deadLetterTopic: props.deadLetterTopic,
+        deadLetterReplicationFactor: deadLetterReplicationFactor(props.cluster.brokerCount),
         flushSize: props.flushSize,
+        rotateScheduleIntervalMs: props.rotateScheduleIntervalMs,
         tasksMax: props.tasksMax,
       }),
       capacity: { provisionedCapacity: { mcuCount: props.mcuCount ?? DEFAULTS.connector.mcuCount, workerCount: props.workerCount ?? DEFAULTS.connector.workerCount } },

@@ -12,6 +12,7 @@ export {
   AssetType,
   Fn,
   Lazy,
+  S3Backend,
   TerraformAsset,
   TerraformLocal,
   TerraformOutput,

@@ -12,8 +12,9 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { MSK_KAFKA_VERSIONS, SUPPORTED_MSK_VERSIONS } from "./contract";
-import { DEFAULTS, defaultPluginZipPath } from "./defaults";
-import { brokerCountProblem, defaultBrokerCount, replicationFactorProblem } from "./msk-rules";
+import { DEFAULTS, defaultBucketName, defaultPluginZipPath } from "./defaults";
+import { brokerCountProblem, defaultBrokerCount, replicationFactorProblem, unsupportedZoneProblem } from "./msk-rules";
+import { isZoneId, zoneIdPrefix } from "./zones";
 
 export const DEFAULT_CONFIG_FILE = "pipeline.yaml";
 
@@ -24,6 +25,8 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/;
 const TOPIC_SUFFIX = /^[a-z][a-z0-9_-]{0,30}$/;
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const HTTP_URL = /^https?:\/\/[^\s]+[^/\s]$/;
 /** Retention values CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -127,6 +130,9 @@ const configSchema = z.strictObject(
         pluginZipPath: z.string(expect("a path to the S3 sink connector zip", "download it from Confluent Hub; relative paths start at the config file's folder")).optional(),
         kafkaConnectVersion: z.enum(["2.7.1", "3.7.x"], expect("2.7.1 or 3.7.x", "MSK Connect runs only these Kafka Connect versions")).default(DEFAULTS.connector.kafkaConnectVersion),
         flushSize: positiveInt("a record count of at least 1", "1 writes one S3 object per record, as the seed does").default(DEFAULTS.connector.flushSize),
+        rotateScheduleIntervalMs: positiveInt("milliseconds from 1000 to 86400000", "records reach S3 at least this often; 60000 is a minute", 86_400_000)
+          .min(1000, expect("milliseconds from 1000 to 86400000", "records reach S3 at least this often; 60000 is a minute"))
+          .default(DEFAULTS.connector.rotateScheduleIntervalMs),
         tasksMax: positiveInt("a task count from 1 to 64", "more tasks than partitions sit idle", 64).default(DEFAULTS.connector.tasksMax),
         mcuCount: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)], expect("1, 2, 4 or 8", "MSK Connect sizes workers in these MCU steps")).default(DEFAULTS.connector.mcuCount),
         workerCount: positiveInt("a worker count from 1 to 10", "each worker is billed per MCU-hour", 10).default(DEFAULTS.connector.workerCount),
@@ -145,8 +151,40 @@ const configSchema = z.strictObject(
       .prefault({}),
     bucket: z
       .strictObject({
+        name: z
+          .string(expect("an S3 bucket name", "leave it out for user-<userId>-bucket"))
+          .regex(BUCKET_NAME, expect("an S3 bucket name of 3-63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit", "bucket names are global; pick one nobody else owns"))
+          .refine((name) => !name.includes("..") && !/^\d+\.\d+\.\d+\.\d+$/.test(name) && !name.startsWith("xn--"), expect("an S3 bucket name without '..', not an IP address, not starting with xn--", "bucket names are global; pick one nobody else owns"))
+          .optional(),
         forceDestroy: z.boolean(expect("true or false", "true lets cdktf destroy delete a bucket that still holds objects")).default(DEFAULTS.bucket.forceDestroy),
       }, section("bucket"))
+      .prefault({}),
+    monitoring: z
+      .strictObject({
+        alarmEmail: z
+          .string(expect("an e-mail address", "the alarm topic e-mails it; AWS asks the recipient to confirm"))
+          .regex(EMAIL, expect("an e-mail address like ops@example.com", "the alarm topic e-mails it; AWS asks the recipient to confirm"))
+          .optional(),
+        api5xxRatePercent: z
+          .number(expect("a percentage above 0 and at most 100", "alarm when more than this share of API requests fail with a 5XX"))
+          .positive(expect("a percentage above 0 and at most 100", "alarm when more than this share of API requests fail with a 5XX"))
+          .max(100, expect("a percentage above 0 and at most 100", "alarm when more than this share of API requests fail with a 5XX"))
+          .default(DEFAULTS.monitoring.api5xxRatePercent),
+        brokerDiskUsedPercent: z
+          .number(expect("a percentage above 0 and below 100", "alarm when a broker's data volume is fuller than this"))
+          .positive(expect("a percentage above 0 and below 100", "alarm when a broker's data volume is fuller than this"))
+          .lt(100, expect("a percentage above 0 and below 100", "alarm when a broker's data volume is fuller than this"))
+          .default(DEFAULTS.monitoring.brokerDiskUsedPercent),
+      }, section("monitoring"))
+      .prefault({}),
+    state: z
+      .strictObject({
+        backend: z.enum(["local", "s3"], expect("local or s3", "local keeps terraform.<stack>.tfstate in the project; s3 keeps it in a bucket you created")).default(DEFAULTS.state.backend),
+        bucket: z.string(expect("the name of an existing S3 bucket for the state", "create it first; it is not part of this stack")).regex(BUCKET_NAME, expect("an S3 bucket name", "create it first; it is not part of this stack")).optional(),
+        key: z.string(expect("the state object's key", "e.g. pipeline/terraform.tfstate")).min(1, expect("the state object's key", "e.g. pipeline/terraform.tfstate")).optional(),
+        region: z.string(expect("an AWS region like us-east-1", "the state bucket's region; leave it out for the stack's region")).regex(REGION, expect("an AWS region like us-east-1", "the state bucket's region; leave it out for the stack's region")).optional(),
+        useLockfile: z.boolean(expect("true or false", "S3 native state locking needs Terraform 1.10 or later")).default(DEFAULTS.state.useLockfile),
+      }, section("state"))
       .prefault({}),
     tags: z.record(z.string(), z.string(expect("a string tag value", "quote numbers and booleans")), expect("a map of tag names to values", "e.g. { Project: pinterest-pipeline }")).default({}),
   },
@@ -265,9 +303,12 @@ export function deadLetterTopicName(config: Pick<PipelineConfig, "userId">): str
   return `${config.userId}-dlq`;
 }
 
-/** The data bucket name the seed's connector and notebooks expect. */
-export function bucketName(config: Pick<PipelineConfig, "userId">): string {
-  return `user-${config.userId}-bucket`;
+/**
+ * The data bucket's name: `bucket.name`, else `user-<userId>-bucket`, the name the seed's notebooks
+ * read (AiCore pre-creates exactly that bucket for each student, so there it must be changed).
+ */
+export function bucketName(config: Pick<PipelineConfig, "userId"> & { readonly bucket?: { readonly name?: string } }): string {
+  return config.bucket?.name ?? defaultBucketName(config.userId);
 }
 
 /**
@@ -310,14 +351,28 @@ function describeValue(value: unknown): string {
 
 function crossFieldProblems(config: Partial<ParsedConfig>): string[] {
   const problems: string[] = [];
-  const { region, availabilityZones: zones, network, clientHost, msk, software, api } = config;
-  if (region && zones) {
+  const { region, availabilityZones: zones, network, clientHost, msk, software, api, state } = config;
+  const ids = zones?.filter(isZoneId) ?? [];
+  if (zones && ids.length > 0 && ids.length < zones.length) {
+    problems.push(`availabilityZones: got ${describeValue(zones)}, expected all zone names (us-east-1a) or all zone IDs (use1-az1), not both (use one form for the whole list; IDs are the same physical zones in every account)`);
+  } else if (region && zones && ids.length > 0) {
+    const prefix = zoneIdPrefix(region);
+    zones.forEach((zone, i) => {
+      if (prefix !== undefined && !zone.startsWith(`${prefix}-`)) {
+        problems.push(`availabilityZones.${i}: got ${describeValue(zone)}, expected a zone ID of region ${region} like ${prefix}-az1 (list zone IDs of the configured region: aws ec2 describe-availability-zones --region ${region})`);
+      }
+    });
+  } else if (region && zones) {
     zones.forEach((zone, i) => {
       if (!zone.startsWith(region) || !/^[a-z]$/.test(zone.slice(region.length))) {
         problems.push(`availabilityZones.${i}: got ${describeValue(zone)}, expected a zone of region ${region} like ${region}a (list zones of the configured region)`);
       }
     });
   }
+  zones?.forEach((zone, i) => {
+    const unsupported = isZoneId(zone) ? unsupportedZoneProblem(zone) : undefined;
+    if (unsupported) problems.push(`availabilityZones.${i}: ${unsupported}`);
+  });
   if (zones && new Set(zones).size !== zones.length) {
     problems.push(`availabilityZones: got ${describeValue(zones)}, expected distinct zones (remove the duplicate)`);
   }
@@ -337,6 +392,14 @@ function crossFieldProblems(config: Partial<ParsedConfig>): string[] {
     const clusterLine = msk.kafkaVersion.replace(/\.x$/, "");
     if (!cli.startsWith(`${clusterLine}.`)) {
       problems.push(`software.kafkaCliVersion: got ${describeValue(cli)}, expected a ${clusterLine}.z release to match msk.kafkaVersion ${msk.kafkaVersion} (the CLI must match the cluster; remove it to use ${SUPPORTED_MSK_VERSIONS[msk.kafkaVersion]})`);
+    }
+  }
+  if (state?.backend === "s3") {
+    if (state.bucket === undefined) problems.push(`state.bucket: got nothing, expected the name of an existing S3 bucket for the state (state.backend is s3; create the bucket first, it is not part of this stack)`);
+    if (state.key === undefined) problems.push(`state.key: got nothing, expected the state object's key (state.backend is s3; e.g. pipeline/terraform.tfstate)`);
+  } else if (state) {
+    for (const field of ["bucket", "key", "region"] as const) {
+      if (state[field] !== undefined) problems.push(`state.${field}: got ${describeValue(state[field])}, expected nothing with state.backend local (set state.backend: s3 to keep the state in S3, or remove it)`);
     }
   }
   if (api && api.throttlingBurstLimit < api.throttlingRateLimit / 10) {

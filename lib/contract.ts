@@ -79,6 +79,8 @@ export const stackOutputsSchema = z.object({
   connector_name: text.describe("the MSK Connect S3 sink connector's name; its consumer group is connect-<name>"),
   connector_arn: text.describe("the MSK Connect S3 sink connector's ARN"),
   connector_log_group: text.describe("the CloudWatch log group of the connector's workers"),
+  dashboard_url: z.string().regex(/^https:\/\/\S+$/).describe("the CloudWatch console URL of the pipeline's dashboard, named after the user id"),
+  alarm_topic_arn: text.describe("the ARN of the SNS topic the pipeline's alarms publish to, <userId>-alarms"),
 });
 
 export type StackOutputs = z.output<typeof stackOutputsSchema>;

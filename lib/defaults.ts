@@ -44,8 +44,16 @@ export const DEFAULTS = {
   },
   connector: {
     kafkaConnectVersion: "3.7.x",
-    /** One S3 object per record, as the seed does. */
-    flushSize: 1,
+    /**
+     * Records per S3 object. The seed's 1 writes one object (three PUT-class requests) per record;
+     * 1000 with the scheduled rotation below keeps data visible within a minute at a
+     * thousandth of the request cost (docs/cost.md).
+     */
+    flushSize: 1000,
+    /** Wall-clock rotation: every open file is committed at least once a minute (`rotate.schedule.interval.ms`). */
+    rotateScheduleIntervalMs: 60_000,
+    /** The time zone `rotate.schedule.interval.ms` requires (`timezone`). */
+    timezone: "UTC",
     tasksMax: 3,
     mcuCount: 1,
     workerCount: 1,
@@ -60,10 +68,29 @@ export const DEFAULTS = {
   },
   bucket: {
     forceDestroy: false,
+    /** Days after which S3 aborts a multipart upload a failed sink task left open (they are billed while open). */
+    abortIncompleteMultipartUploadDays: 1,
+  },
+  monitoring: {
+    /** Alarm when more than this share of the API's requests fail with 5XX, in percent over 5 minutes. */
+    api5xxRatePercent: 5,
+    /** Alarm when a broker's data volume is fuller than this, in percent. */
+    brokerDiskUsedPercent: 80,
+  },
+  state: {
+    /** Terraform state in a local file (cdktf's default); `s3` keeps it in a bucket. */
+    backend: "local",
+    /** S3 native locking (a `.tflock` object beside the state, Terraform >= 1.10). */
+    useLockfile: true,
   },
   /** The consumer group the seed's console consumer checks use; the only one the access role may join. */
   consumerGroups: ["students"],
 } as const;
+
+/** The data bucket's name when the config names none: what the seed's notebooks read (and AiCore pre-creates). */
+export function defaultBucketName(userId: string): string {
+  return `user-${userId}-bucket`;
+}
 
 /** The S3 sink plugin zip's path, relative to the config file, when the config names none. */
 export function defaultPluginZipPath(s3SinkPluginVersion: string): string {

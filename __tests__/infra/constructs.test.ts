@@ -1,14 +1,15 @@
 /** Construct rules and the pure default builders, each alone. */
 import { afterAll, describe, expect, it } from "vitest";
-import { TerraformStack, Testing } from "../../lib/cdktf";
+import { App, TerraformStack, Testing } from "../../lib/cdktf";
+import { dashboardUrl, Monitoring } from "../../constructs/monitoring";
 import { SecurityGroup, Subnet } from "../../constructs/aws";
 import { KafkaCluster, kafkaClusterProblems, mskServerProperties } from "../../constructs/kafka-cluster";
 import { networkDefaults } from "../../constructs/network";
-import { missingPluginMessage, s3SinkPluginUrl } from "../../constructs/s3-sink-connector";
+import { deadLetterReplicationFactor, missingPluginMessage, s3SinkConnectorConfiguration, s3SinkPluginUrl, topicsRegexFor } from "../../constructs/s3-sink-connector";
 import { restProxyUri } from "../../constructs/ingest-api";
 import { encryptedRootVolume, secureMetadataOptions } from "../../constructs/kafka-client-host";
-import { policySuppressions } from "../../constructs/pipeline-stack";
-import { scratchDir } from "./helpers";
+import { PipelineStack, policySuppressions } from "../../constructs/pipeline-stack";
+import { exampleConfig, scratchDir } from "./helpers";
 
 const scratch = scratchDir("infra-constructs-");
 afterAll(scratch.cleanup);
@@ -86,5 +87,52 @@ describe("seed URLs and messages", () => {
 
   it("targets the REST proxy over plain http on 8082 with the {proxy} path", () => {
     expect(restProxyUri("ec2-1-2-3-4.compute-1.amazonaws.com")).toBe("http://ec2-1-2-3-4.compute-1.amazonaws.com:8082/{proxy}");
+  });
+});
+
+describe("S3 sink settings", () => {
+  it("turns an IAM topic pattern into a Java regex with the dots escaped", () => {
+    expect(topicsRegexFor("0a1b2c3d4e5f.*")).toBe("0a1b2c3d4e5f\\..*");
+    expect(topicsRegexFor("a.b+c")).toBe("a\\.b\\+c");
+  });
+
+  it("sizes the dead-letter topic's replication to min(3, brokers)", () => {
+    expect([1, 2, 3, 6].map(deadLetterReplicationFactor)).toEqual([1, 2, 3, 3]);
+  });
+
+  it("requires a time zone with the scheduled rotation and sets the layout readers rely on", () => {
+    const settings = s3SinkConnectorConfiguration({ region: "eu-west-1", bucketName: "b", topicsRegex: "u\\..*", deadLetterTopic: "u-dlq", deadLetterReplicationFactor: 2 });
+    expect(settings).toMatchObject({ "flush.size": "1000", "rotate.schedule.interval.ms": "60000", timezone: "UTC", "topics.dir": "topics", "filename.offset.zero.pad.width": "10" });
+    expect(settings["errors.log.include.messages"]).toBe("false");
+  });
+});
+
+describe("Monitoring", () => {
+  it("adds the load balancer's healthy-hosts widget only when given one", () => {
+    const config = exampleConfig();
+    const app = new App({ outdir: scratch.dir });
+    const stack = new PipelineStack(app, "nlb-test", config);
+    new Monitoring(stack, "with-nlb", {
+      name: "with-nlb",
+      region: "us-east-1",
+      api: stack.api,
+      host: stack.host,
+      cluster: stack.kafka,
+      connector: stack.connector,
+      loadBalancer: { loadBalancerArnSuffix: stack.host.instance.id, targetGroupArnSuffix: stack.host.instance.arn },
+    });
+    const dashboards = JSON.parse(Testing.synth(stack)).resource.aws_cloudwatch_dashboard;
+    const metricsOf = (fragment: string) => {
+      const [, body] = Object.entries(dashboards).find(([id]) => id.startsWith(`${fragment}_`)) as [string, { dashboard_body: string }];
+      return JSON.parse(body.dashboard_body).widgets.flatMap((w: { properties: { metrics: unknown[][] } }) => w.properties.metrics);
+    };
+    const nlb = metricsOf("with-nlb").filter((m: unknown[]) => m[0] === "AWS/NetworkELB");
+    expect(nlb).toHaveLength(1);
+    expect(nlb[0].slice(0, 6)).toEqual(["AWS/NetworkELB", "HealthyHostCount", "TargetGroup", expect.stringMatching(/^\$\{aws_instance\..*\.arn\}$/), "LoadBalancer", expect.stringMatching(/^\$\{aws_instance\..*\.id\}$/)]);
+    expect(metricsOf("monitoring").filter((m: unknown[]) => m[0] === "AWS/NetworkELB")).toEqual([]);
+  });
+
+  it("builds the dashboard's console URL", () => {
+    expect(dashboardUrl("eu-west-1", "u1")).toBe("https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=u1");
   });
 });

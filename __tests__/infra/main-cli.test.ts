@@ -24,6 +24,11 @@ function run(entry: string, args: string[], options: { cwd?: string; env?: NodeJ
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** stderr without Node's own deprecation notices (cdktf 0.21 calls util.isArray). */
+function ownStderr(stderr: string): string[] {
+  return stderr.split("\n").filter((line) => line !== "" && !/DeprecationWarning|--trace-deprecation/.test(line));
+}
+
 /** A broken config (two problems) next to a copy of the example key. */
 function brokenConfig(): string {
   mkdirSync(join(scratch.dir, "example-keys"), { recursive: true });
@@ -38,14 +43,58 @@ describe("main.ts", () => {
     "synthesizes the example config and prints the resource summary, outputs and output path",
     () => {
       const { status, stdout, stderr } = run("main.ts", ["--config", join(REPO_ROOT, "pipeline.example.yaml"), "--summary"], { env: { CDKTF_OUTDIR: undefined } });
-      expect(stderr).toBe("");
+      // the example still holds its placeholders: one warning each, nothing else of ours on stderr
+      const example = join(REPO_ROOT, "pipeline.example.yaml");
+      expect(ownStderr(stderr)).toEqual([
+        `warning: ${example}: userId is the example's placeholder "0a1b2c3d4e5f" (set your own AiCore user id)`,
+        `warning: ${example}: clientHost.sshAllowedCidrs.0 203.0.113.10/32 is in the documentation range 203.0.113.0/24, which no real host uses (set your public address as x.x.x.x/32)`,
+        `warning: ${example}: clientHost.sshPublicKey is the example key from example-keys/ (point it at your own .pub file, e.g. ~/.ssh/id_ed25519.pub)`,
+      ]);
       expect(status).toBe(0);
       const stack = JSON.parse(readFileSync(join(scratch.dir, "cdktf.out", "stacks", "pipeline", "cdk.tf.json"), "utf8"));
       expect(stdout).toContain(`${managedResourceCount(stack)} resources:`);
       expect(stdout).toMatch(/^ {2}aws_msk_cluster +1$/m);
-      expect(stdout).toContain("19 outputs: access_role_arn, api_auth, bucket_name, client_instance_id, client_public_dns, connector_arn, connector_log_group, connector_name, dead_letter_topic, invoke_url, kafka_cli_version, msk_bootstrap_brokers_sasl_iam, msk_kafka_version, produce_role_arn, region, ssh_user, topic_partitions, topics, user_id");
+      expect(stdout).toContain("21 outputs: access_role_arn, alarm_topic_arn, api_auth, bucket_name, client_instance_id, client_public_dns, connector_arn, connector_log_group, connector_name, dashboard_url, dead_letter_topic, invoke_url, kafka_cli_version, msk_bootstrap_brokers_sasl_iam, msk_kafka_version, produce_role_arn, region, ssh_user, topic_partitions, topics, user_id");
       expect(stdout).toContain("synthesized: cdktf.out/stacks/pipeline/cdk.tf.json");
       expect(stdout).toMatch(/connector plugin zip: (present|MISSING)/);
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    "lists the named resources and an estimated monthly cost, and warns about no placeholder in a real config",
+    () => {
+      const dir = join(scratch.dir, "real");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "operator.pub"), "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOwnReal0wnKeyForTheCliTestOnly0000000000000 me@laptop\n");
+      const config = join(dir, "pipeline.yaml");
+      writeFileSync(
+        config,
+        readFileSync(join(REPO_ROOT, "pipeline.example.yaml"), "utf8")
+          .replace("userId: 0a1b2c3d4e5f", 'userId: "5e6f7a8b9c0d"')
+          .replace("[203.0.113.10/32]", "[100.64.7.9/32]")
+          .replace("./example-keys/operator.pub", "./operator.pub")
+          .replace("availabilityZones: [us-east-1a, us-east-1b]", "availabilityZones: [use1-az1, use1-az2, use1-az4]"),
+      );
+      const { status, stdout, stderr } = run("main.ts", ["--config", config, "--summary"], { cwd: dir });
+      expect(ownStderr(stderr)).toEqual([]);
+      expect(status).toBe(0);
+      expect(stdout).toMatch(/^named resources:$/m);
+      expect(stdout).toMatch(/^ {2}bucket +user-5e6f7a8b9c0d-bucket$/m);
+      expect(stdout).toMatch(/^ {2}MSK cluster +5e6f7a8b9c0d-cluster$/m);
+      expect(stdout).toMatch(/^ {2}IAM roles +.*5e6f7a8b9c0d-ec2-access-role.*5e6f7a8b9c0d-connector-role/m);
+      expect(stdout).toMatch(/^ {2}API +5e6f7a8b9c0d$/m);
+      expect(stdout).toMatch(/^ {2}connector +5e6f7a8b9c0d-connector$/m);
+      expect(stdout).toMatch(/^ {2}dashboard +5e6f7a8b9c0d$/m);
+      expect(stdout).toContain("estimated monthly cost (an estimate: us-east-1 on-demand prices of 2026-11-27 from lib/prices.ts; other regions differ):");
+      // three zones: three brokers
+      expect(stdout).toMatch(/^ {2}MSK brokers +3 x kafka\.t3\.small x 730 h x USD 0\.0456 +USD +99\.86$/m);
+      expect(stdout).toMatch(/^ {2}MSK broker storage +3 x 20 GB x USD 0\.1 +USD +6\.00$/m);
+      expect(stdout).toMatch(/^ {2}MSK Connect +1 MCU x 730 h x USD 0\.11 +USD +80\.30$/m);
+      expect(stdout).toMatch(/^ {2}client host +1 x t3\.small x 730 h x USD 0\.0208 +USD +15\.18$/m);
+      expect(stdout).toMatch(/^ {2}network +VPC, subnets, S3 gateway endpoint: no NAT gateway, no charge +USD +0\.00$/m);
+      // 99.864 + 6 + 80.30 + 15.184 + 1.60 + 3.65 + 0 + (3 + 7 alarms x 0.10) = 210.298
+      expect(stdout).toMatch(/^ {2}total +USD +210\.30 a month while it runs$/m);
     },
     CLI_TIMEOUT,
   );

@@ -60,6 +60,36 @@ describe("terraform plan, offline", () => {
   );
 
   it(
+    "plans a stack with an S3 state backend, zone IDs, a named bucket and an alarm e-mail, on a copy without the backend",
+    () => {
+      const zip = join(scratch.dir, "confluentinc-kafka-connect-s3-10.6.0.zip");
+      const dir = synthesize(
+        exampleConfig((doc) => {
+          doc.connector.pluginZipPath = zip;
+          doc.state = { backend: "s3", bucket: "acme-tf-state", key: "pipeline/terraform.tfstate" };
+          doc.availabilityZones = ["use1-az1", "use1-az2"];
+          doc.bucket.name = "acme-pipeline-data";
+          doc.monitoring.alarmEmail = "ops@example.com";
+        }),
+        "s3-backend",
+      );
+      const synthesized = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
+      expect(synthesized.terraform.backend).toEqual({ s3: { bucket: "acme-tf-state", key: "pipeline/terraform.tfstate", region: "us-east-1", encrypt: true, use_lockfile: true } });
+      const count = managedResourceCount(synthesized);
+      // one more than the default stack: the alarm e-mail subscription
+      expect(count).toBe(resources + 1);
+      const plan = planStackOffline(dir, { ...offline, keepWorkDir: true });
+      try {
+        expect(plan.summary).toBe(`Plan: ${count} to add, 0 to change, 0 to destroy.`);
+        expect(JSON.parse(readFileSync(join(plan.workDir, "cdk.tf.json"), "utf8")).terraform.backend).toBeUndefined();
+      } finally {
+        rmSync(plan.workDir, { recursive: true, force: true });
+      }
+    },
+    PLAN_TIMEOUT,
+  );
+
+  it(
     "fails the plan with the download command when the plugin zip is missing",
     () => {
       const missing = join(scratch.dir, "nowhere", "confluentinc-kafka-connect-s3-10.6.0.zip");

@@ -269,6 +269,13 @@ describe("data bucket", () => {
     expect(onlyResource(destroyable, "aws_s3_bucket").force_destroy).toBe(true);
   });
 
+  it("aborts multipart uploads left unfinished after one day, for the whole bucket", () => {
+    expect(onlyResource(tf, "aws_s3_bucket_lifecycle_configuration")).toEqual({
+      bucket: bucketId,
+      rule: [{ id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: [{ prefix: "" }], abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }] }],
+    });
+  });
+
   it("blocks all public access", () => {
     expect(onlyResource(tf, "aws_s3_bucket_public_access_block")).toMatchObject({ bucket: bucketId, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
   });
@@ -302,14 +309,19 @@ describe("S3 sink connector", () => {
   const connector = onlyResource(tf, "aws_mskconnect_connector");
   const role = resourceNamed(tf, "aws_iam_role", "execution-role");
 
-  it("carries the seed's connector configuration exactly", () => {
+  it("carries the seed's connector configuration, with error tolerance, a dead-letter topic, batching and an explicit layout", () => {
+    // flush.size changed on purpose from the seed's 1 to 1000 with a one-minute scheduled rotation
     expect(connector.connector_configuration).toEqual({
       "connector.class": "io.confluent.connect.s3.S3SinkConnector",
       "s3.region": "us-east-1",
-      "flush.size": "1",
+      "flush.size": "1000",
+      "rotate.schedule.interval.ms": "60000",
+      timezone: "UTC",
       "schema.compatibility": "NONE",
       "tasks.max": "3",
-      "topics.regex": `${USER}.*`,
+      "topics.regex": `${USER}\\..*`,
+      "topics.dir": "topics",
+      "filename.offset.zero.pad.width": "10",
       "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
       "partitioner.class": "io.confluent.connect.storage.partitioner.DefaultPartitioner",
       "value.converter.schemas.enable": "false",
@@ -317,7 +329,32 @@ describe("S3 sink connector", () => {
       "storage.class": "io.confluent.connect.s3.storage.S3Storage",
       "key.converter": "org.apache.kafka.connect.storage.StringConverter",
       "s3.bucket.name": refTo(tf, "aws_s3_bucket", "data-bucket", "bucket"),
+      "errors.tolerance": "all",
+      "errors.log.enable": "true",
+      "errors.log.include.messages": "false",
+      "errors.deadletterqueue.topic.name": `${USER}-dlq`,
+      "errors.deadletterqueue.topic.replication.factor": "2",
+      "errors.deadletterqueue.context.headers.enable": "true",
     });
+  });
+
+  it("matches only <userId>. topics, never the dead-letter topic or a longer user id", () => {
+    const regex = new RegExp(`^(?:${connector.connector_configuration["topics.regex"]})$`);
+    expect([`${USER}.pin`, `${USER}.geo`, `${USER}.user`].every((t) => regex.test(t))).toBe(true);
+    expect([`${USER}-dlq`, `${USER}Xpin`, `${USER}0.pin`, `x${USER}.pin`].some((t) => regex.test(t))).toBe(false);
+    expect(connector.connector_configuration["errors.deadletterqueue.topic.name"]).toBe(tf.output.dead_letter_topic.value);
+  });
+
+  it("keeps the dead-letter topic's replication within the brokers: min(3, brokers)", () => {
+    const { tf: three } = synthPipeline(exampleConfig((doc) => (doc.availabilityZones = ["us-east-1a", "us-east-1b", "us-east-1c"])));
+    expect(onlyResource(three, "aws_mskconnect_connector").connector_configuration["errors.deadletterqueue.topic.replication.factor"]).toBe("3");
+    const { tf: six } = synthPipeline(exampleConfig((doc) => Object.assign(doc, { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], msk: { ...doc.msk, brokerCount: 6 } })));
+    expect(onlyResource(six, "aws_mskconnect_connector").connector_configuration["errors.deadletterqueue.topic.replication.factor"]).toBe("3");
+  });
+
+  it("keeps the seed's one object per record when the config asks for flush.size 1", () => {
+    const { tf: seed } = synthPipeline(exampleConfig((doc) => Object.assign(doc.connector, { flushSize: 1, rotateScheduleIntervalMs: 5000 })));
+    expect(onlyResource(seed, "aws_mskconnect_connector").connector_configuration).toMatchObject({ "flush.size": "1", "rotate.schedule.interval.ms": "5000", timezone: "UTC" });
   });
 
   it("connects with IAM over TLS to the SASL/IAM brokers from the private subnets", () => {
@@ -368,6 +405,12 @@ describe("S3 sink connector", () => {
     const bucketArn = refTo(tf, "aws_s3_bucket", "data-bucket", "arn");
     expect(statement(policy.policy, "Cluster").resources).toEqual([clusterArn]);
     expect(statement(policy.policy, "SourceTopics")).toMatchObject({ actions: ["kafka-cluster:ReadData", "kafka-cluster:DescribeTopic"], resources: [`\${replace(${cluster}, ":cluster/", ":topic/")}/${USER}.*`] });
+    expect(statement(policy.policy, "DeadLetterTopic")).toEqual({
+      sid: "DeadLetterTopic",
+      effect: "Allow",
+      actions: ["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"],
+      resources: [`\${replace(${cluster}, ":cluster/", ":topic/")}/${USER}-dlq`],
+    });
     expect(statement(policy.policy, "InternalTopics").resources).toEqual([`\${replace(${cluster}, ":cluster/", ":topic/")}/__amazon_msk_connect_*`]);
     expect(statement(policy.policy, "ConnectorGroups").resources).toEqual([
       `\${replace(${cluster}, ":cluster/", ":group/")}/__amazon_msk_connect_*`,
@@ -455,6 +498,128 @@ describe("ingest API", () => {
   });
 });
 
+describe("account-safe defaults", () => {
+  it("places subnets by zone ID when the config lists IDs, and by name otherwise", () => {
+    const { tf: byId } = synthPipeline(exampleConfig((doc) => (doc.availabilityZones = ["use1-az1", "use1-az2"])));
+    const subnets = ["public-subnet", "private-subnet-0", "private-subnet-1"].map((n) => resourceNamed(byId, "aws_subnet", n));
+    expect(subnets.map((s) => [s.availability_zone_id, s.availability_zone])).toEqual([
+      ["use1-az1", undefined],
+      ["use1-az1", undefined],
+      ["use1-az2", undefined],
+    ]);
+    const byName = ["public-subnet", "private-subnet-0", "private-subnet-1"].map((n) => resourceNamed(tf, "aws_subnet", n));
+    expect(byName.map((s) => [s.availability_zone, s.availability_zone_id])).toEqual([
+      ["us-east-1a", undefined],
+      ["us-east-1a", undefined],
+      ["us-east-1b", undefined],
+    ]);
+  });
+
+  it("names the bucket user-<userId>-bucket unless bucket.name says otherwise", () => {
+    expect(onlyResource(tf, "aws_s3_bucket").bucket).toBe(`user-${USER}-bucket`);
+    const { tf: named } = synthPipeline(exampleConfig((doc) => (doc.bucket.name = "acme-pipeline-data")));
+    expect(onlyResource(named, "aws_s3_bucket").bucket).toBe("acme-pipeline-data");
+  });
+
+  it("puts the log groups AWS services deliver into under /aws/vendedlogs/", () => {
+    expect(resourceNamed(tf, "aws_cloudwatch_log_group", "broker-logs").name).toBe(`/aws/vendedlogs/msk/${USER}-cluster`);
+    expect(resourceNamed(tf, "aws_cloudwatch_log_group", "worker-logs").name).toBe(`/aws/vendedlogs/mskconnect/${USER}-connector`);
+  });
+
+  it("names the client host after the user id, as the seed asks", () => {
+    expect(onlyResource(tf, "aws_instance").tags).toEqual({ Name: USER });
+  });
+
+  it("keeps the state in cdktf's local backend by default, and in S3 with native locking when configured", () => {
+    // no backend of the stack's own: cdktf adds its local backend when the app synthesizes (the plan test sees it)
+    expect(tf.terraform.backend).toBeUndefined();
+    const { tf: remote } = synthPipeline(exampleConfig((doc) => (doc.state = { backend: "s3", bucket: "acme-tf-state", key: "pipeline/terraform.tfstate", region: "eu-west-1" })));
+    expect(remote.terraform.backend).toEqual({ s3: { bucket: "acme-tf-state", key: "pipeline/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true } });
+    const { tf: unlocked } = synthPipeline(exampleConfig((doc) => (doc.state = { backend: "s3", bucket: "acme-tf-state", key: "k", useLockfile: false })));
+    expect(unlocked.terraform.backend).toEqual({ s3: { bucket: "acme-tf-state", key: "k", region: "us-east-1", encrypt: true } });
+  });
+});
+
+describe("monitoring", () => {
+  const dashboard = onlyResource(tf, "aws_cloudwatch_dashboard");
+  const widgets: { properties: { title: string; metrics: unknown[][] } }[] = JSON.parse(dashboard.dashboard_body).widgets;
+  const alarms = Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm"));
+  /** Every dimension value a metric of this stack may name: its own resources, and its brokers 1..2. */
+  const ownDimensions: Record<string, string[]> = {
+    ApiName: [refTo(tf, "aws_api_gateway_rest_api", "rest-api", "name")],
+    Stage: [refTo(tf, "aws_api_gateway_stage", "stage", "stage_name")],
+    InstanceId: [refTo(tf, "aws_instance", "client-host", "id")],
+    "Cluster Name": [refTo(tf, "aws_msk_cluster", "kafka_cluster", "cluster_name")],
+    "Broker ID": ["1", "2"],
+    ConnectorName: [refTo(tf, "aws_mskconnect_connector", "s3-sink", "name")],
+  };
+  /** [namespace, metric, {dimension: value}] of each dashboard metric. */
+  const widgetMetrics = widgets.flatMap((w) => w.properties.metrics.map((m) => {
+    const pairs = m.slice(2, -1) as string[];
+    return [m[0], m[1], Object.fromEntries(pairs.flatMap((_, i) => (i % 2 === 0 ? [[pairs[i], pairs[i + 1]]] : [])))] as [string, string, Record<string, string>];
+  }));
+
+  it("names the dashboard after the user id and reads the path left to right: API, host, MSK, connector", () => {
+    expect(dashboard.dashboard_name).toBe(USER);
+    expect(widgets.map((w) => w.properties.title)).toEqual([
+      "API requests", "API 4XX", "API 5XX", "API latency (ms)",
+      "Client host CPU (%)", "Client host status checks failed",
+      "MSK bytes in per broker", "MSK data disk used per broker (%)",
+      "Connector running tasks", "Connector records read and sent (per second)", "Connector errored tasks",
+    ]);
+    expect(widgetMetrics.map(([ns, name]) => `${ns} ${name}`)).toEqual([
+      "AWS/ApiGateway Count", "AWS/ApiGateway 4XXError", "AWS/ApiGateway 5XXError", "AWS/ApiGateway Latency", "AWS/ApiGateway Latency",
+      "AWS/EC2 CPUUtilization", "AWS/EC2 StatusCheckFailed",
+      "AWS/Kafka BytesInPerSec", "AWS/Kafka BytesInPerSec", "AWS/Kafka KafkaDataLogsDiskUsed", "AWS/Kafka KafkaDataLogsDiskUsed",
+      "AWS/KafkaConnect RunningTaskCount", "AWS/KafkaConnect SinkRecordReadRate", "AWS/KafkaConnect SinkRecordSendRate", "AWS/KafkaConnect ErroredTaskCount",
+    ]);
+  });
+
+  it("points every widget's metric at this stack's API, host, cluster, brokers and connector", () => {
+    expect(widgetMetrics).toHaveLength(15);
+    for (const [, , dimensions] of widgetMetrics) {
+      expect(Object.keys(dimensions).length).toBeGreaterThan(0);
+      for (const [name, value] of Object.entries(dimensions)) expect(ownDimensions[name]).toContain(value);
+    }
+    const brokers = widgetMetrics.filter(([, name]) => name === "KafkaDataLogsDiskUsed").map(([, , d]) => d["Broker ID"]);
+    expect(brokers).toEqual(["1", "2"]);
+  });
+
+  it("alarms on API 5XX rate, connector tasks and errors, each broker's disk and the host's status checks, all on this stack's resources", () => {
+    const byName = Object.fromEntries(alarms.map((a) => [a.alarm_name, a]));
+    expect(Object.keys(byName).sort()).toEqual([
+      `${USER}-api-5xx-rate`, `${USER}-broker-1-disk`, `${USER}-broker-2-disk`, `${USER}-client-host-status-check`, `${USER}-connector-errored-tasks`, `${USER}-connector-running-tasks`,
+    ]);
+    expect(byName[`${USER}-api-5xx-rate`]).toMatchObject({ namespace: "AWS/ApiGateway", metric_name: "5XXError", statistic: "Average", comparison_operator: "GreaterThanThreshold", threshold: 0.05 });
+    expect(byName[`${USER}-connector-running-tasks`]).toMatchObject({ namespace: "AWS/KafkaConnect", metric_name: "RunningTaskCount", comparison_operator: "LessThanThreshold", threshold: 3, treat_missing_data: "breaching" });
+    expect(byName[`${USER}-connector-errored-tasks`]).toMatchObject({ metric_name: "ErroredTaskCount", comparison_operator: "GreaterThanThreshold", threshold: 0 });
+    expect(byName[`${USER}-broker-2-disk`]).toMatchObject({ namespace: "AWS/Kafka", metric_name: "KafkaDataLogsDiskUsed", threshold: 80, dimensions: { "Cluster Name": ownDimensions["Cluster Name"][0], "Broker ID": "2" } });
+    expect(byName[`${USER}-client-host-status-check`]).toMatchObject({ namespace: "AWS/EC2", metric_name: "StatusCheckFailed", comparison_operator: "GreaterThanOrEqualToThreshold", threshold: 1 });
+    const topicArn = refTo(tf, "aws_sns_topic", "alarm-topic", "arn");
+    for (const alarm of alarms) {
+      expect(Object.keys(alarm.dimensions).length).toBeGreaterThan(0);
+      for (const [name, value] of Object.entries(alarm.dimensions)) expect(ownDimensions[name]).toContain(value);
+      expect(alarm.alarm_actions).toEqual([topicArn]);
+    }
+  });
+
+  it("publishes to <userId>-alarms and subscribes an e-mail address only when the config names one", () => {
+    expect(onlyResource(tf, "aws_sns_topic").name).toBe(`${USER}-alarms`);
+    expect(resourcesOf(tf, "aws_sns_topic_subscription")).toEqual({});
+    const { tf: mailed } = synthPipeline(exampleConfig((doc) => Object.assign(doc.monitoring, { alarmEmail: "ops@example.com", brokerDiskUsedPercent: 70, api5xxRatePercent: 1 })));
+    expect(onlyResource(mailed, "aws_sns_topic_subscription")).toEqual({ topic_arn: refTo(mailed, "aws_sns_topic", "alarm-topic", "arn"), protocol: "email", endpoint: "ops@example.com" });
+    const thresholds = Object.values(resourcesOf(mailed, "aws_cloudwatch_metric_alarm")).map((a) => [a.metric_name, a.threshold]);
+    expect(thresholds).toEqual(expect.arrayContaining([["KafkaDataLogsDiskUsed", 70], ["5XXError", 0.01]]));
+  });
+
+  it("expects as many running tasks as tasks.max, and watches every broker", () => {
+    const { tf: bigger } = synthPipeline(exampleConfig((doc) => Object.assign(doc, { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], connector: { ...doc.connector, tasksMax: 6 } })));
+    const names = Object.values(resourcesOf(bigger, "aws_cloudwatch_metric_alarm")).map((a) => a.alarm_name);
+    expect(names.filter((n: string) => n.includes("-disk"))).toEqual([`${USER}-broker-1-disk`, `${USER}-broker-2-disk`, `${USER}-broker-3-disk`]);
+    expect(Object.values(resourcesOf(bigger, "aws_cloudwatch_metric_alarm")).find((a) => a.metric_name === "RunningTaskCount").threshold).toBe(6);
+  });
+});
+
 describe("outputs", () => {
   it("declares exactly the contract's outputs with their descriptions", () => {
     // api_key exists only when the API uses keys
@@ -484,6 +649,8 @@ describe("outputs", () => {
       connector_name: refTo(tf, "aws_mskconnect_connector", "s3-sink", "name"),
       connector_arn: refTo(tf, "aws_mskconnect_connector", "s3-sink", "arn"),
       connector_log_group: refTo(tf, "aws_cloudwatch_log_group", "s3-sink_worker-logs", "name"),
+      dashboard_url: `https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=${refTo(tf, "aws_cloudwatch_dashboard", "dashboard", "dashboard_name")}`,
+      alarm_topic_arn: refTo(tf, "aws_sns_topic", "alarm-topic", "arn"),
     });
   });
 });
@@ -499,7 +666,8 @@ describe("names and tags", () => {
       }
     }
     expect(named.length).toBeGreaterThan(10);
-    for (const [type, name] of named) expect(`${type} ${name}`).toMatch(new RegExp(`^${type} (/aws/[a-z]+/)?${USER}`));
+    // log groups AWS services deliver into live under /aws/vendedlogs/; API Gateway's access logs under /aws/apigateway/
+    for (const [type, name] of named) expect(`${type} ${name}`).toMatch(new RegExp(`^${type} (/aws/(vendedlogs/)?[a-z]+/)?${USER}`));
   });
 
   it("omits default tags when the config has none", () => {

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sampleOutputs } from "../support/outputs";
 import type { StackOutputs } from "../../lib/contract";
 import { freePort } from "../support/net";
 import { REPO_ROOT } from "../support/paths";
@@ -20,27 +21,7 @@ export const CONNECTOR_ARN = `arn:aws:kafkaconnect:us-east-1:123456789012:connec
 export const LOG_GROUP = `/msk-connect/${CONNECTOR_NAME}`;
 
 export function stackOutputs(partitions: number): StackOutputs {
-  return {
-    invoke_url: "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
-    api_auth: "iam",
-    client_public_dns: "ec2-3-4-5-6.compute-1.amazonaws.com",
-    client_instance_id: "i-0123456789abcdef0",
-    ssh_user: "ec2-user",
-    msk_bootstrap_brokers_sasl_iam: "b-1.pipeline.kafka.us-east-1.amazonaws.com:9098,b-2.pipeline.kafka.us-east-1.amazonaws.com:9098",
-    msk_kafka_version: "3.8.x",
-    kafka_cli_version: "3.8.1",
-    access_role_arn: `arn:aws:iam::123456789012:role/${USER_ID}-ec2-access-role`,
-    produce_role_arn: `arn:aws:iam::123456789012:role/${USER_ID}-produce-role`,
-    bucket_name: BUCKET,
-    region: "us-east-1",
-    user_id: USER_ID,
-    topics: [...TOPICS],
-    topic_partitions: partitions,
-    dead_letter_topic: `${USER_ID}-dlq`,
-    connector_name: CONNECTOR_NAME,
-    connector_arn: CONNECTOR_ARN,
-    connector_log_group: LOG_GROUP,
-  };
+  return sampleOutputs({ topic_partitions: partitions, connector_arn: CONNECTOR_ARN, connector_log_group: LOG_GROUP }, USER_ID);
 }
 
 export interface Scenario {
