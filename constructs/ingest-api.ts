@@ -160,6 +160,8 @@ export class IngestApi extends Construct {
   readonly restApi: ApiGatewayRestApi;
   /** Every route, in creation order: `POST /topics/<topic>` per topic, or the seed's `ANY /{proxy+}`. */
   readonly routes: readonly ApiRoute[];
+  /** The `/topics` parent resource of the produce routes; absent in the seed's layout. */
+  readonly topicsResource?: ApiGatewayResource;
   readonly deployment: ApiGatewayDeployment;
   readonly accessLogGroup: CloudwatchLogGroup;
   readonly stage: ApiGatewayStage;
@@ -184,15 +186,21 @@ export class IngestApi extends Construct {
     });
     const methodAuth = { authorization: auth === "iam" ? "AWS_IAM" : "NONE", apiKeyRequired: auth === "api-key" };
     const { link, host } = props.backend;
-    this.routes = link ? this.produceRoutes(link, props.topics, methodAuth) : [this.seedProxyRoute(host!, methodAuth)];
+    if (link) {
+      this.topicsResource = new ApiGatewayResource(this, "topics-resource", { restApiId: this.restApi.id, parentId: this.restApi.rootResourceId, pathPart: "topics" });
+      this.routes = this.produceRoutes(link, this.topicsResource, props.topics, methodAuth);
+    } else {
+      this.routes = [this.seedProxyRoute(host!, methodAuth)];
+    }
 
     // a new deployment whenever a route, its authorization or its backend changes (the host's DNS name changes when it is replaced)
     this.deployment = new ApiGatewayDeployment(this, "deployment", {
       restApiId: this.restApi.id,
       triggers: {
         redeployment: Fn.sha1(
-          Fn.jsonencode(
-            this.routes.map(({ resource, method, integration }) => [
+          Fn.jsonencode([
+            this.topicsResource?.id ?? null,
+            ...this.routes.map(({ resource, method, integration }) => [
               resource.id,
               method.id,
               method.authorization,
@@ -202,7 +210,7 @@ export class IngestApi extends Construct {
               integration.connectionType,
               integration.connectionId,
             ]),
-          ),
+          ]),
         ),
       },
       lifecycle: { createBeforeDestroy: true },
@@ -273,8 +281,7 @@ export class IngestApi extends Construct {
   }
 
   /** `POST /topics/<topic>` per topic, each a literal resource under `/topics`, through the VPC link. */
-  private produceRoutes(link: PrivateLink, topics: readonly string[], methodAuth: { authorization: string; apiKeyRequired: boolean }): ApiRoute[] {
-    const topicsResource = new ApiGatewayResource(this, "topics-resource", { restApiId: this.restApi.id, parentId: this.restApi.rootResourceId, pathPart: "topics" });
+  private produceRoutes(link: PrivateLink, topicsResource: ApiGatewayResource, topics: readonly string[], methodAuth: { authorization: string; apiKeyRequired: boolean }): ApiRoute[] {
     return topics.map((topic) => {
       const path = produceRoutePath(topic);
       const resource = new ApiGatewayResource(this, `topic-${topic}`, { restApiId: this.restApi.id, parentId: topicsResource.id, pathPart: topic });
