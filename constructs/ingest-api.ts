@@ -199,7 +199,8 @@ export class IngestApi extends Construct {
       triggers: {
         redeployment: Fn.sha1(
           Fn.jsonencode([
-            this.topicsResource?.id ?? null,
+            // no null here: cdktf renders a null list element as nothing, which Terraform cannot parse
+            ...(this.topicsResource ? [this.topicsResource.id] : []),
             ...this.routes.map(({ resource, method, integration }) => [
               resource.id,
               method.id,
