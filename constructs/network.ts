@@ -37,9 +37,10 @@ export interface NetworkProps {
   /** The blocks allowed to SSH to the client host (port 22). */
   readonly sshAllowedCidrs: readonly string[];
   /**
-   * Who may call the REST proxy port directly. API Gateway has no fixed source range, so the
-   * HTTP proxy integration needs the port reachable from the internet.
-   * @default ["0.0.0.0/0"]
+   * Who may call the REST proxy port directly, by address block. Only the seed's layout needs one
+   * (["0.0.0.0/0"]: API Gateway's internet HTTP proxy integration has no fixed source range); the
+   * private layout admits the port from the VPC link's load balancer by security group instead.
+   * @default - nobody: no address block reaches the REST proxy port
    */
   readonly restProxyAllowedCidrs?: readonly string[];
 }
@@ -50,7 +51,7 @@ export function networkDefaults(props: NetworkProps): Required<Pick<NetworkProps
     vpcCidr: props.vpcCidr ?? DEFAULTS.network.vpcCidr,
     publicSubnetCidr: props.publicSubnetCidr ?? DEFAULTS.network.publicSubnetCidr,
     privateSubnetCidrs: props.privateSubnetCidrs ?? DEFAULTS.network.privateSubnetCidrs,
-    restProxyAllowedCidrs: props.restProxyAllowedCidrs ?? ["0.0.0.0/0"],
+    restProxyAllowedCidrs: props.restProxyAllowedCidrs ?? [],
   };
 }
 
@@ -60,7 +61,7 @@ export class Network extends Construct {
   /** One per availability zone, in the order of `availabilityZones`. */
   readonly privateSubnets: Subnet[];
   readonly s3Endpoint: VpcEndpoint;
-  /** On the client host: SSH from the allowed blocks, the REST proxy port, all egress. */
+  /** On the client host: SSH from the allowed blocks, the REST proxy port (from the private link's NLB, or the seed's blocks), all egress. */
   readonly clientSecurityGroup: SecurityGroup;
   /** On the MSK brokers: SASL/IAM from the client host and the connector only. */
   readonly mskSecurityGroup: SecurityGroup;

@@ -13,18 +13,28 @@ import type { TerraformJson } from "../lib/terraform-json";
 import { SENSITIVE_OUTPUTS, STACK_ID, STACK_OUTPUT_NAMES, type StackOutputName, type StackOutputs, outputDescription } from "../lib/contract";
 import { AccessRoles } from "./access-roles";
 import { DataBucket } from "./data-bucket";
-import { IngestApi } from "./ingest-api";
+import { IngestApi, RestProxyBackend } from "./ingest-api";
 import { KafkaClientHost } from "./kafka-client-host";
 import { KafkaCluster } from "./kafka-cluster";
 import { Monitoring } from "./monitoring";
 import { Network } from "./network";
 import { addPolicyChecks, isPolicyViolation, type PolicySuppression } from "./policies";
 import { CommandFailure } from "../lib/cli-run";
+import { PrivateLink } from "./private-link";
 import { S3SinkConnector } from "./s3-sink-connector";
 
-/** The suppression a config that deliberately opens SSH to the world gets, with its audit reason. */
-export function policySuppressions(config: Pick<PipelineConfig, "clientHost">): PolicySuppression[] {
-  return config.clientHost.allowSshFromAnywhere ? [{ ruleId: "ec2-no-ssh-from-anywhere", reason: "clientHost.allowSshFromAnywhere is true in the config" }] : [];
+/** Why the seed's layout may break the ingestion rules: the config's explicit acknowledgement. */
+export const SEED_MODE_REASON = "api.exposure is public and api.acknowledgePublicProxy is true in the config (the seed's layout)";
+
+/** The suppressions a config that deliberately opens the stack gets, each with its audit reason. */
+export function policySuppressions(config: Pick<PipelineConfig, "clientHost" | "api">): PolicySuppression[] {
+  const suppressions: PolicySuppression[] = [];
+  if (config.clientHost.allowSshFromAnywhere) suppressions.push({ ruleId: "ec2-no-ssh-from-anywhere", reason: "clientHost.allowSshFromAnywhere is true in the config" });
+  // the config loader refuses public exposure and auth none without the acknowledgement; checked again here
+  const seedMode = config.api.exposure === "public" && config.api.acknowledgePublicProxy;
+  if (seedMode) suppressions.push({ ruleId: "ec2-no-rest-proxy-from-anywhere", reason: SEED_MODE_REASON });
+  if (seedMode && config.api.auth === "none") suppressions.push({ ruleId: "api-method-authorization", reason: `api.auth is none and ${SEED_MODE_REASON}` });
+  return suppressions;
 }
 
 /**
@@ -46,11 +56,14 @@ export class PipelineStack extends TerraformStack {
   readonly connector: S3SinkConnector;
   readonly api: IngestApi;
   readonly monitoring: Monitoring;
+  /** The VPC link and internal NLB in front of the REST proxy; absent in the seed's public layout. */
+  readonly privateLink?: PrivateLink;
 
   constructor(scope: Construct, id: string, config: PipelineConfig) {
     super(scope, id);
     const prefix = config.userId;
     const topicPattern = `${config.userId}.*`;
+    const publicProxy = config.api.exposure === "public";
 
     if (config.state.backend === "s3") stateBackend(this, config.state, config.region);
 
@@ -67,6 +80,8 @@ export class PipelineStack extends TerraformStack {
       publicSubnetCidr: config.network.publicSubnetCidr,
       privateSubnetCidrs: config.network.privateSubnetCidrs,
       sshAllowedCidrs: config.clientHost.sshAllowedCidrs,
+      // the seed's layout: API Gateway's HTTP proxy integration reaches the host over the internet
+      restProxyAllowedCidrs: publicProxy ? ["0.0.0.0/0"] : [],
     });
     this.kafka = new KafkaCluster(this, "kafka", {
       namePrefix: prefix,
@@ -112,16 +127,28 @@ export class PipelineStack extends TerraformStack {
       workerCount: config.connector.workerCount,
       logRetentionDays: config.connector.logRetentionDays,
     });
+    if (!publicProxy) {
+      this.privateLink = new PrivateLink(this, "private-link", {
+        namePrefix: prefix,
+        vpc: this.network.vpc,
+        subnets: this.network.privateSubnets,
+        host: this.host,
+        hostSecurityGroup: this.network.clientSecurityGroup,
+      });
+    }
     this.api = new IngestApi(this, "ingest-api", {
       apiName: prefix,
-      host: this.host,
+      backend: this.privateLink ? RestProxyBackend.privateLink(this.privateLink) : RestProxyBackend.seedPublicProxy(this.host),
+      topics: topicNames(config),
+      auth: config.api.auth,
+      quotaLimit: config.api.quotaLimit,
+      quotaPeriod: config.api.quotaPeriod,
       stageName: config.api.stageName,
       throttlingRateLimit: config.api.throttlingRateLimit,
       throttlingBurstLimit: config.api.throttlingBurstLimit,
       accessLogRetentionDays: config.api.accessLogRetentionDays,
       manageAccountCloudWatchRole: config.api.manageAccountLoggingRole,
     });
-    // pass loadBalancer (arn suffixes of the NLB and its target group) once the API reaches the host through one
     this.monitoring = new Monitoring(this, "monitoring", {
       name: prefix,
       region: config.region,
@@ -133,12 +160,18 @@ export class PipelineStack extends TerraformStack {
       alarmEmail: config.monitoring.alarmEmail,
       api5xxRatePercent: config.monitoring.api5xxRatePercent,
       brokerDiskUsedPercent: config.monitoring.brokerDiskUsedPercent,
+      ...(this.privateLink
+        ? { loadBalancer: { loadBalancerArnSuffix: this.privateLink.loadBalancer.arnSuffix, targetGroupArnSuffix: this.privateLink.targetGroup.arnSuffix } }
+        : {}),
     });
 
     const values: { readonly [K in StackOutputName]: StackOutputs[K] | undefined } = {
       invoke_url: this.api.invokeUrl,
-      api_auth: "none",
-      api_key: undefined,
+      api_auth: this.api.auth,
+      api_key: this.api.apiKey?.value,
+      api_exposure: config.api.exposure,
+      invoke_policy_arn: this.api.invokePolicy?.arn,
+      rest_proxy_nlb_dns: this.privateLink?.dnsName,
       client_public_dns: this.host.publicDns,
       client_instance_id: this.host.instance.id,
       ssh_user: config.clientHost.sshUser,

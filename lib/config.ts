@@ -11,7 +11,7 @@ import { homedir } from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { MSK_KAFKA_VERSIONS, SUPPORTED_MSK_VERSIONS } from "./contract";
+import { API_AUTH_MODES, API_EXPOSURES, API_QUOTA_PERIODS, MSK_KAFKA_VERSIONS, REST_PROXY_PORT, SUPPORTED_MSK_VERSIONS } from "./contract";
 import { DEFAULTS, defaultBucketName, defaultPluginZipPath } from "./defaults";
 import { brokerCountProblem, defaultBrokerCount, replicationFactorProblem, unsupportedZoneProblem } from "./msk-rules";
 import { isZoneId, zoneIdPrefix } from "./zones";
@@ -147,6 +147,16 @@ const configSchema = z.strictObject(
         accessLogRetentionDays: retentionDays.default(DEFAULTS.api.accessLogRetentionDays),
         // access logging needs API Gateway's region-wide CloudWatch role; a shared account may already set it
         manageAccountLoggingRole: z.boolean(expect("true or false", "set false when the account already has API Gateway's CloudWatch logging role, so this stack does not replace it")).default(DEFAULTS.api.manageAccountLoggingRole),
+        // the seed's layout (REST proxy port open to the internet) only as an explicit, acknowledged choice
+        exposure: z
+          .enum(API_EXPOSURES, expect("private or public", `private keeps the REST proxy port ${REST_PROXY_PORT} closed to the internet behind a VPC link; public is the seed's layout`))
+          .default(DEFAULTS.api.exposure),
+        acknowledgePublicProxy: z.boolean(expect("true or false", `set true only to accept the REST proxy port ${REST_PROXY_PORT} open to the internet with api.exposure: public`)).default(DEFAULTS.api.acknowledgePublicProxy),
+        auth: z
+          .enum(API_AUTH_MODES, expect("iam, api-key or none", "iam signs requests with SigV4; api-key sends x-api-key; none only in the acknowledged public mode"))
+          .default(DEFAULTS.api.auth),
+        quotaLimit: positiveInt("a whole number of requests per quota period", "api-key mode: each key's ceiling per api.quotaPeriod").default(DEFAULTS.api.quotaLimit),
+        quotaPeriod: z.enum(API_QUOTA_PERIODS, expect("DAY, WEEK or MONTH", "the usage plan's quota period in api-key mode")).default(DEFAULTS.api.quotaPeriod),
       }, section("api"))
       .prefault({}),
     bucket: z
@@ -402,8 +412,24 @@ function crossFieldProblems(config: Partial<ParsedConfig>): string[] {
       if (state[field] !== undefined) problems.push(`state.${field}: got ${describeValue(state[field])}, expected nothing with state.backend local (set state.backend: s3 to keep the state in S3, or remove it)`);
     }
   }
+  if (api) problems.push(...apiExposureProblems(api));
   if (api && api.throttlingBurstLimit < api.throttlingRateLimit / 10) {
     problems.push(`api.throttlingBurstLimit: got ${api.throttlingBurstLimit}, expected at least a tenth of api.throttlingRateLimit ${api.throttlingRateLimit} (a tiny bucket throttles every batch)`);
+  }
+  return problems;
+}
+
+/** The seed's public proxy and an API without authentication are refused unless acknowledged. */
+function apiExposureProblems(api: ParsedConfig["api"]): string[] {
+  const problems: string[] = [];
+  const acknowledgedPublic = api.exposure === "public" && api.acknowledgePublicProxy;
+  if (api.exposure === "public" && !api.acknowledgePublicProxy) {
+    problems.push(
+      `api.exposure: got "public", expected private unless api.acknowledgePublicProxy is true (public opens the REST proxy port ${REST_PROXY_PORT} to the internet, where anyone can read every record and create topics; remove it, or set api.acknowledgePublicProxy: true to accept the risk)`,
+    );
+  }
+  if (api.auth === "none" && !acknowledgedPublic) {
+    problems.push(`api.auth: got "none", expected iam or api-key (an API without authentication lets anyone produce; none is only for the seed's layout: api.exposure: public with api.acknowledgePublicProxy: true)`);
   }
   return problems;
 }

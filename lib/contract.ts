@@ -45,6 +45,18 @@ export function kafkaLine(version: string): string {
 export const API_AUTH_MODES = ["iam", "api-key", "none"] as const;
 export type ApiAuthMode = (typeof API_AUTH_MODES)[number];
 
+/**
+ * How API Gateway reaches the REST proxy: `private` through a VPC link and an internal network load
+ * balancer (the proxy port is closed to the internet), `public` over the host's public DNS name as the
+ * seed did (the proxy port is open to the internet).
+ */
+export const API_EXPOSURES = ["private", "public"] as const;
+export type ApiExposure = (typeof API_EXPOSURES)[number];
+
+/** The usage-plan quota periods API Gateway accepts. */
+export const API_QUOTA_PERIODS = ["DAY", "WEEK", "MONTH"] as const;
+export type ApiQuotaPeriod = (typeof API_QUOTA_PERIODS)[number];
+
 /** The S3 sink's object layout: `<topics.dir>/<topic>/partition=<p>/<topic>+<p>+<start offset, zero-padded>.json`. */
 export const SINK_LAYOUT = {
   topicsDir: "topics",
@@ -62,6 +74,9 @@ export const stackOutputsSchema = z.object({
   invoke_url: z.string().regex(/^https?:\/\/\S+$/).describe("the API Gateway stage invoke URL, https://<api>.execute-api.<region>.amazonaws.com/<stage>"),
   api_auth: z.enum(API_AUTH_MODES).describe("how the API authenticates callers: iam (SigV4), api-key (x-api-key header) or none"),
   api_key: text.optional().describe("the API key producers send as x-api-key; only when api_auth is api-key"),
+  api_exposure: z.enum(API_EXPOSURES).describe("how API Gateway reaches the REST proxy: private (VPC link + internal NLB) or public (the seed's internet-facing port)"),
+  invoke_policy_arn: text.optional().describe("the ARN of the managed IAM policy allowing execute-api:Invoke on exactly the produce routes of this stage; only when api_auth is iam"),
+  rest_proxy_nlb_dns: text.optional().describe("the DNS name of the internal network load balancer in front of the REST proxy; only when api_exposure is private"),
   client_public_dns: text.describe("the public DNS name of the Kafka client host"),
   client_instance_id: text.describe("the EC2 instance id of the Kafka client host"),
   ssh_user: text.describe("the SSH login user of the client host"),

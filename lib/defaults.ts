@@ -65,6 +65,17 @@ export const DEFAULTS = {
     throttlingBurstLimit: 2000,
     accessLogRetentionDays: 30,
     manageAccountLoggingRole: true,
+    /** Private: API Gateway reaches the REST proxy through a VPC link and an internal NLB; nothing else can. */
+    exposure: "private",
+    /** Only `exposure: public` with this set to true reproduces the seed's internet-facing proxy port. */
+    acknowledgePublicProxy: false,
+    /** Callers sign requests with SigV4 and need the stack's invoke policy. */
+    auth: "iam",
+    /** api-key mode: requests each key may make per `quotaPeriod` (a cost ceiling: about USD 3.50 per million). */
+    quotaLimit: 1_000_000,
+    quotaPeriod: "DAY",
+    /** The NLB's health check on the REST proxy: Confluent's REST proxy answers `GET /` with `{}`. */
+    healthCheckPath: "/",
   },
   bucket: {
     forceDestroy: false,

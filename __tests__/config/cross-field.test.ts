@@ -120,6 +120,42 @@ describe("config cross-field rules", () => {
     expect(parse(withSettings({ "api.throttlingRateLimit": 5000, "api.throttlingBurstLimit": 500 })).api.throttlingBurstLimit).toBe(500);
   });
 
+  it("defaults the API to the private layout with IAM authentication and no acknowledgement", () => {
+    const { api } = parse(MINIMAL);
+    expect([api.exposure, api.auth, api.acknowledgePublicProxy, api.quotaLimit, api.quotaPeriod]).toEqual(["private", "iam", false, 1_000_000, "DAY"]);
+  });
+
+  it("fails when the seed's public layout is chosen without acknowledgement", () => {
+    expect(problemsOf(withSettings({ "api.exposure": "public" }))).toEqual([
+      'api.exposure: got "public", expected private unless api.acknowledgePublicProxy is true (public opens the REST proxy port 8082 to the internet, where anyone can read every record and create topics; remove it, or set api.acknowledgePublicProxy: true to accept the risk)',
+    ]);
+  });
+
+  it("fails when auth is none in the private layout, even with the acknowledgement", () => {
+    const NONE = 'api.auth: got "none", expected iam or api-key (an API without authentication lets anyone produce; none is only for the seed\'s layout: api.exposure: public with api.acknowledgePublicProxy: true)';
+    expect(problemsOf(withSettings({ "api.auth": "none" }))).toEqual([NONE]);
+    expect(problemsOf(withSettings({ "api.auth": "none", "api.acknowledgePublicProxy": true }))).toEqual([NONE]);
+  });
+
+  it("fails with both lines when the public layout without authentication lacks the acknowledgement", () => {
+    expect(problemsOf(withSettings({ "api.exposure": "public", "api.auth": "none" }))).toEqual([
+      'api.exposure: got "public", expected private unless api.acknowledgePublicProxy is true (public opens the REST proxy port 8082 to the internet, where anyone can read every record and create topics; remove it, or set api.acknowledgePublicProxy: true to accept the risk)',
+      'api.auth: got "none", expected iam or api-key (an API without authentication lets anyone produce; none is only for the seed\'s layout: api.exposure: public with api.acknowledgePublicProxy: true)',
+    ]);
+  });
+
+  it("passes the acknowledged seed layout with each auth mode", () => {
+    for (const auth of ["iam", "api-key", "none"] as const) {
+      const { api } = parse(withSettings({ "api.exposure": "public", "api.acknowledgePublicProxy": true, "api.auth": auth }));
+      expect([api.exposure, api.acknowledgePublicProxy, api.auth]).toEqual(["public", true, auth]);
+    }
+  });
+
+  it("passes api-key mode in the private layout with its quota", () => {
+    const { api } = parse(withSettings({ "api.auth": "api-key", "api.quotaLimit": 5000, "api.quotaPeriod": "WEEK" }));
+    expect([api.exposure, api.auth, api.quotaLimit, api.quotaPeriod]).toEqual(["private", "api-key", 5000, "WEEK"]);
+  });
+
   it("reports cross-field problems of valid sections next to schema problems of others", () => {
     expect(problemsOf({ ...withSettings({ "msk.defaultReplicationFactor": 5 }), userId: "X" })).toEqual([
       'userId: got "X", expected a lowercase id of 3-32 letters, digits or hyphens, not starting or ending with a hyphen (it prefixes every resource name and the S3 bucket name user-<userId>-bucket)',

@@ -6,7 +6,8 @@ import { SecurityGroup, Subnet } from "../../constructs/aws";
 import { KafkaCluster, kafkaClusterProblems, mskServerProperties } from "../../constructs/kafka-cluster";
 import { networkDefaults } from "../../constructs/network";
 import { deadLetterReplicationFactor, missingPluginMessage, s3SinkConnectorConfiguration, s3SinkPluginUrl, topicsRegexFor } from "../../constructs/s3-sink-connector";
-import { restProxyUri } from "../../constructs/ingest-api";
+import { invokeResources, restProxyUri } from "../../constructs/ingest-api";
+import { loadBalancerName } from "../../constructs/private-link";
 import { encryptedRootVolume, secureMetadataOptions } from "../../constructs/kafka-client-host";
 import { PipelineStack, policySuppressions } from "../../constructs/pipeline-stack";
 import { exampleConfig, scratchDir } from "./helpers";
@@ -64,13 +65,36 @@ describe("secure defaults", () => {
       vpcCidr: "10.20.0.0/16",
       publicSubnetCidr: "10.20.0.0/24",
       privateSubnetCidrs: ["10.20.10.0/24", "10.20.11.0/24", "10.20.12.0/24"],
-      restProxyAllowedCidrs: ["0.0.0.0/0"],
+      // the REST proxy port is admitted from no address block unless the caller asks (the seed's layout)
+      restProxyAllowedCidrs: [],
     });
   });
 
+  const PRIVATE_API = { exposure: "private", acknowledgePublicProxy: false, auth: "iam" };
+
   it("suppresses the SSH rule only when the config acknowledges SSH from anywhere", () => {
-    expect(policySuppressions({ clientHost: { allowSshFromAnywhere: false } } as never)).toEqual([]);
-    expect(policySuppressions({ clientHost: { allowSshFromAnywhere: true } } as never)).toEqual([{ ruleId: "ec2-no-ssh-from-anywhere", reason: "clientHost.allowSshFromAnywhere is true in the config" }]);
+    expect(policySuppressions({ clientHost: { allowSshFromAnywhere: false }, api: PRIVATE_API } as never)).toEqual([]);
+    expect(policySuppressions({ clientHost: { allowSshFromAnywhere: true }, api: PRIVATE_API } as never)).toEqual([{ ruleId: "ec2-no-ssh-from-anywhere", reason: "clientHost.allowSshFromAnywhere is true in the config" }]);
+  });
+
+  it("suppresses the REST proxy rule in the acknowledged seed layout, and the authorization rule only when auth is none there", () => {
+    const reason = "api.exposure is public and api.acknowledgePublicProxy is true in the config (the seed's layout)";
+    const seed = (auth: string) => policySuppressions({ clientHost: { allowSshFromAnywhere: false }, api: { exposure: "public", acknowledgePublicProxy: true, auth } } as never);
+    expect(seed("iam")).toEqual([{ ruleId: "ec2-no-rest-proxy-from-anywhere", reason }]);
+    expect(seed("none")).toEqual([
+      { ruleId: "ec2-no-rest-proxy-from-anywhere", reason },
+      { ruleId: "api-method-authorization", reason: `api.auth is none and ${reason}` },
+    ]);
+    // without the acknowledgement nothing is suppressed, so synth fails on the findings
+    expect(policySuppressions({ clientHost: { allowSshFromAnywhere: false }, api: { exposure: "public", acknowledgePublicProxy: false, auth: "none" } } as never)).toEqual([]);
+    expect(policySuppressions({ clientHost: { allowSshFromAnywhere: false }, api: { ...PRIVATE_API, auth: "none" } } as never)).toEqual([]);
+  });
+
+  it("names load balancers within 32 characters, without a trailing hyphen", () => {
+    expect(loadBalancerName("0a1b2c3d4e5f", "rest-proxy")).toBe("0a1b2c3d4e5f-rest-proxy");
+    const long = loadBalancerName("a".repeat(20) + "-" + "b".repeat(11), "rest-proxy");
+    expect(long).toBe("a".repeat(20) + "-rest-proxy");
+    expect(long.length).toBeLessThanOrEqual(32);
   });
 });
 
@@ -87,6 +111,13 @@ describe("seed URLs and messages", () => {
 
   it("targets the REST proxy over plain http on 8082 with the {proxy} path", () => {
     expect(restProxyUri("ec2-1-2-3-4.compute-1.amazonaws.com")).toBe("http://ec2-1-2-3-4.compute-1.amazonaws.com:8082/{proxy}");
+  });
+
+  it("grants execute-api:Invoke per topic on POST /topics/<topic> of the stage", () => {
+    expect(invokeResources("arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod", ["u.pin", "u.geo"])).toEqual([
+      "arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/POST/topics/u.pin",
+      "arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/POST/topics/u.geo",
+    ]);
   });
 });
 

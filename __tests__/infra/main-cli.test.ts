@@ -54,7 +54,7 @@ describe("main.ts", () => {
       const stack = JSON.parse(readFileSync(join(scratch.dir, "cdktf.out", "stacks", "pipeline", "cdk.tf.json"), "utf8"));
       expect(stdout).toContain(`${managedResourceCount(stack)} resources:`);
       expect(stdout).toMatch(/^ {2}aws_msk_cluster +1$/m);
-      expect(stdout).toContain("21 outputs: access_role_arn, alarm_topic_arn, api_auth, bucket_name, client_instance_id, client_public_dns, connector_arn, connector_log_group, connector_name, dashboard_url, dead_letter_topic, invoke_url, kafka_cli_version, msk_bootstrap_brokers_sasl_iam, msk_kafka_version, produce_role_arn, region, ssh_user, topic_partitions, topics, user_id");
+      expect(stdout).toContain("24 outputs: access_role_arn, alarm_topic_arn, api_auth, api_exposure, bucket_name, client_instance_id, client_public_dns, connector_arn, connector_log_group, connector_name, dashboard_url, dead_letter_topic, invoke_policy_arn, invoke_url, kafka_cli_version, msk_bootstrap_brokers_sasl_iam, msk_kafka_version, produce_role_arn, region, rest_proxy_nlb_dns, ssh_user, topic_partitions, topics, user_id");
       expect(stdout).toContain("synthesized: cdktf.out/stacks/pipeline/cdk.tf.json");
       expect(stdout).toMatch(/connector plugin zip: (present|MISSING)/);
     },

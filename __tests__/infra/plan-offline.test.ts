@@ -30,9 +30,10 @@ const collapse = (text: string) => text.replace(/\s+/g, " ");
 describe("terraform plan, offline", () => {
   let stackDir: string;
   let resources: number;
+  let zip: string;
 
   beforeAll(() => {
-    const zip = join(scratch.dir, "confluentinc-kafka-connect-s3-10.6.0.zip");
+    zip = join(scratch.dir, "confluentinc-kafka-connect-s3-10.6.0.zip");
     writeDummyZip(zip);
     stackDir = synthesize(exampleConfig((doc) => (doc.connector.pluginZipPath = zip)), "with-zip");
     resources = managedResourceCount(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")));
@@ -44,9 +45,11 @@ describe("terraform plan, offline", () => {
       const plan = planStackOffline(stackDir, { ...offline, keepWorkDir: true });
       try {
         expect(resources).toBeGreaterThan(50);
+        // the default edge is in the plan: the private link's load balancer and VPC link, the invoke policy
+        const planned = readFileSync(join(stackDir, "cdk.tf.json"), "utf8");
+        for (const type of ["aws_lb", "aws_api_gateway_vpc_link", "aws_iam_policy"]) expect(planned).toContain(`"${type}"`);
         expect(plan.summary).toBe(`Plan: ${resources} to add, 0 to change, 0 to destroy.`);
-        const planned = JSON.parse(readFileSync(join(plan.workDir, "cdk.tf.json"), "utf8"));
-        expect(planned.terraform.backend).toBeUndefined();
+        expect(JSON.parse(readFileSync(join(plan.workDir, "cdk.tf.json"), "utf8")).terraform.backend).toBeUndefined();
         expect(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")).terraform.backend).toBeDefined();
         expect(existsSync(join(plan.workDir, "provider_override.tf.json"))).toBe(true);
         expect(existsSync(join(stackDir, "provider_override.tf.json"))).toBe(false);
@@ -85,6 +88,27 @@ describe("terraform plan, offline", () => {
       } finally {
         rmSync(plan.workDir, { recursive: true, force: true });
       }
+    },
+    PLAN_TIMEOUT,
+  );
+
+  it(
+    "validates and plans the acknowledged seed layout (public ANY /{proxy+}, no authentication) with exactly its resources",
+    () => {
+      const seedDir = synthesize(
+        exampleConfig((doc) => {
+          doc.connector.pluginZipPath = zip;
+          Object.assign(doc.api, { exposure: "public", acknowledgePublicProxy: true, auth: "none" });
+        }),
+        "seed",
+      );
+      const seedStack = JSON.parse(readFileSync(join(seedDir, "cdk.tf.json"), "utf8"));
+      const seedResources = managedResourceCount(seedStack);
+      expect(seedStack.resource.aws_lb).toBeUndefined();
+      expect(seedResources).toBeGreaterThan(50);
+      expect(seedResources).toBeLessThan(resources);
+      const plan = planStackOffline(seedDir, offline);
+      expect(plan.summary).toBe(`Plan: ${seedResources} to add, 0 to change, 0 to destroy.`);
     },
     PLAN_TIMEOUT,
   );

@@ -2,10 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { STACK_OUTPUT_NAMES, type StackOutputName, outputDescription } from "../../lib/contract";
 import { checkPolicies } from "../../constructs/policies";
+import { policySuppressions } from "../../constructs/pipeline-stack";
 import { exampleConfig, onlyResource, policyStatements, refTo, resourceNamed, resourcesOf, synthPipeline, type Statement } from "./helpers";
 
 const config = exampleConfig();
 const { tf } = synthPipeline(config);
+/** The seed's layout, acknowledged: ANY /{proxy+} over the internet to port 8082, no authentication. */
+const seedConfig = exampleConfig((doc) => Object.assign(doc.api, { exposure: "public", acknowledgePublicProxy: true, auth: "none" }));
+const { tf: seedTf } = synthPipeline(seedConfig);
 const USER = "0a1b2c3d4e5f";
 const clusterArn = refTo(tf, "aws_msk_cluster", "kafka_cluster", "arn");
 
@@ -62,9 +66,18 @@ describe("network", () => {
     }
   });
 
-  it("admits SSH to the client only from the configured blocks, and the REST proxy port for API Gateway", () => {
+  it("admits SSH to the client only from the configured blocks, and the REST proxy port only from the private link's NLB", () => {
     const clientSg = refTo(tf, "aws_security_group", "client-sg", "id");
     const ingress = Object.values(resourcesOf(tf, "aws_vpc_security_group_ingress_rule")).filter((r) => r.security_group_id === clientSg);
+    expect(ingress.map((r) => [r.ip_protocol, r.from_port, r.to_port, r.cidr_ipv4, r.cidr_ipv6, r.referenced_security_group_id])).toEqual([
+      ["tcp", 22, 22, "203.0.113.10/32", undefined, undefined],
+      ["tcp", 8082, 8082, undefined, undefined, refTo(tf, "aws_security_group", "nlb-sg", "id")],
+    ]);
+  });
+
+  it("in the seed's layout, admits SSH from the configured blocks and the REST proxy port from anywhere, as the seed did", () => {
+    const clientSg = refTo(seedTf, "aws_security_group", "client-sg", "id");
+    const ingress = Object.values(resourcesOf(seedTf, "aws_vpc_security_group_ingress_rule")).filter((r) => r.security_group_id === clientSg);
     expect(ingress.map((r) => [r.from_port, r.to_port, r.cidr_ipv4]).sort()).toEqual([
       [22, 22, "203.0.113.10/32"],
       [8082, 8082, "0.0.0.0/0"],
@@ -440,27 +453,49 @@ describe("plugin zip", () => {
 });
 
 describe("ingest API", () => {
+  const api = refTo(tf, "aws_api_gateway_rest_api", "rest-api", "id");
+
   it("is a regional REST API named after the user id", () => {
     expect(onlyResource(tf, "aws_api_gateway_rest_api")).toMatchObject({ name: USER, endpoint_configuration: { types: ["REGIONAL"] } });
   });
 
-  it("proxies ANY {proxy+} request to the REST proxy on the client's public DNS name over http on 8082", () => {
-    expect(onlyResource(tf, "aws_api_gateway_resource")).toMatchObject({ path_part: "{proxy+}", parent_id: refTo(tf, "aws_api_gateway_rest_api", "rest-api", "root_resource_id") });
-    expect(onlyResource(tf, "aws_api_gateway_method")).toMatchObject({ http_method: "ANY", authorization: "NONE", request_parameters: { "method.request.path.proxy": true } });
-    expect(onlyResource(tf, "aws_api_gateway_integration")).toMatchObject({
-      type: "HTTP_PROXY",
-      integration_http_method: "ANY",
-      uri: `http://${refTo(tf, "aws_instance", "client-host_instance", "public_dns")}:8082/{proxy}`,
-      request_parameters: { "integration.request.path.proxy": "method.request.path.proxy" },
-    });
+  it("serves only POST /topics/<topic> for the configured topics, each a literal resource, and no {proxy+}", () => {
+    const resources = Object.values(resourcesOf(tf, "aws_api_gateway_resource"));
+    expect(resources.map((r) => r.path_part).sort()).toEqual([`${USER}.geo`, `${USER}.pin`, `${USER}.user`, "topics"]);
+    const topicsId = refTo(tf, "aws_api_gateway_resource", "topics-resource", "id");
+    expect(resourceNamed(tf, "aws_api_gateway_resource", "topics-resource").parent_id).toBe(refTo(tf, "aws_api_gateway_rest_api", "rest-api", "root_resource_id"));
+    expect(resources.filter((r) => r.path_part !== "topics").map((r) => r.parent_id)).toEqual([topicsId, topicsId, topicsId]);
+    const methods = Object.values(resourcesOf(tf, "aws_api_gateway_method"));
+    expect(methods).toHaveLength(3);
+    expect(methods.map((m) => [m.http_method, m.authorization, m.api_key_required, m.rest_api_id])).toEqual(Array(3).fill(["POST", "AWS_IAM", false, api]));
+    expect(JSON.stringify(tf.resource.aws_api_gateway_resource)).not.toContain("{proxy+}");
   });
 
-  it("redeploys when the resource, method or integration (including its uri) changes", () => {
+  it("proxies each route through the VPC link to the internal NLB's DNS name on 8082, to the same topic path", () => {
+    const integrations = Object.values(resourcesOf(tf, "aws_api_gateway_integration"));
+    expect(integrations).toHaveLength(3);
+    const nlbDns = refTo(tf, "aws_lb", "nlb", "dns_name");
+    expect(integrations.map((i) => i.uri).sort()).toEqual([`${USER}.geo`, `${USER}.pin`, `${USER}.user`].map((t) => `http://${nlbDns}:8082/topics/${t}`));
+    for (const integration of integrations) {
+      expect(integration).toMatchObject({ type: "HTTP_PROXY", integration_http_method: "POST", connection_type: "VPC_LINK", connection_id: refTo(tf, "aws_api_gateway_vpc_link", "vpc-link", "id") });
+    }
+  });
+
+  it("redeploys when any resource, method (including its authorization) or integration (including its uri and link) changes", () => {
     const deployment = onlyResource(tf, "aws_api_gateway_deployment");
-    const integration = refTo(tf, "aws_api_gateway_integration", "proxy-integration", "id").slice(2, -1);
-    expect(deployment.triggers.redeployment).toContain("sha1(jsonencode([");
-    expect(deployment.triggers.redeployment).toContain(integration);
-    expect(deployment.triggers.redeployment).toContain(`${integration.replace(/\.id$/, "")}.uri`);
+    const trigger: string = deployment.triggers.redeployment;
+    expect(trigger).toContain("sha1(jsonencode([");
+    expect(trigger).not.toMatch(/\[\s*,|,\s*,|,\s*\]/);
+    const names = (type: string) => Object.keys(resourcesOf(tf, type));
+    expect(names("aws_api_gateway_resource").length + names("aws_api_gateway_method").length + names("aws_api_gateway_integration").length).toBe(10);
+    for (const name of names("aws_api_gateway_resource")) expect(trigger).toContain(`aws_api_gateway_resource.${name}.id`);
+    for (const name of names("aws_api_gateway_method")) {
+      for (const attribute of ["id", "authorization", "api_key_required"]) expect(trigger).toContain(`aws_api_gateway_method.${name}.${attribute}`);
+    }
+    for (const name of names("aws_api_gateway_integration")) {
+      for (const attribute of ["id", "uri", "connection_type", "connection_id"]) expect(trigger).toContain(`aws_api_gateway_integration.${name}.${attribute}`);
+    }
+    expect(deployment.depends_on).toHaveLength(6);
     expect(deployment.lifecycle).toEqual({ create_before_destroy: true });
     expect(deployment.stage_name).toBeUndefined();
   });
@@ -473,9 +508,10 @@ describe("ingest API", () => {
     expect(resourceNamed(tf, "aws_cloudwatch_log_group", "access-logs").retention_in_days).toBe(30);
   });
 
-  it("sets the account's CloudWatch role before the stage, as access logging requires", () => {
+  it("sets the account's CloudWatch role before the stage, as access logging requires, without the deprecated reset_on_delete", () => {
     const account = onlyResource(tf, "aws_api_gateway_account");
     expect(account.cloudwatch_role_arn).toBe(refTo(tf, "aws_iam_role", "cloudwatch-role", "arn"));
+    expect(account).not.toHaveProperty("reset_on_delete");
     expect(onlyResource(tf, "aws_api_gateway_stage").depends_on).toEqual([`aws_api_gateway_account.${Object.keys(resourcesOf(tf, "aws_api_gateway_account"))[0]}`]);
     const role = resourceNamed(tf, "aws_iam_role", "cloudwatch-role");
     expect(policyStatements(tf, role.assume_role_policy)[0].principals).toEqual([{ type: "Service", identifiers: ["apigateway.amazonaws.com"] }]);
@@ -620,6 +656,39 @@ describe("monitoring", () => {
   });
 });
 
+describe("ingest API in the seed's layout (api.exposure: public, acknowledged, auth none)", () => {
+  it("proxies ANY {proxy+} request to the REST proxy on the client's public DNS name over http on 8082", () => {
+    expect(onlyResource(seedTf, "aws_api_gateway_resource")).toMatchObject({ path_part: "{proxy+}", parent_id: refTo(seedTf, "aws_api_gateway_rest_api", "rest-api", "root_resource_id") });
+    expect(onlyResource(seedTf, "aws_api_gateway_method")).toMatchObject({ http_method: "ANY", authorization: "NONE", api_key_required: false, request_parameters: { "method.request.path.proxy": true } });
+    expect(onlyResource(seedTf, "aws_api_gateway_integration")).toMatchObject({
+      type: "HTTP_PROXY",
+      integration_http_method: "ANY",
+      uri: `http://${refTo(seedTf, "aws_instance", "client-host_instance", "public_dns")}:8082/{proxy}`,
+      request_parameters: { "integration.request.path.proxy": "method.request.path.proxy" },
+    });
+    expect(onlyResource(seedTf, "aws_api_gateway_integration").connection_type).toBeUndefined();
+  });
+
+  it("redeploys when the resource, method or integration (including its uri) changes", () => {
+    const deployment = onlyResource(seedTf, "aws_api_gateway_deployment");
+    const integration = refTo(seedTf, "aws_api_gateway_integration", "proxy-integration", "id").slice(2, -1);
+    expect(deployment.triggers.redeployment).toContain("sha1(jsonencode([");
+    expect(deployment.triggers.redeployment).toContain(integration);
+    expect(deployment.triggers.redeployment).toContain(`${integration.replace(/\.id$/, "")}.uri`);
+    expect(deployment.triggers.redeployment).toContain(refTo(seedTf, "aws_api_gateway_resource", "proxy-resource", "id").slice(2, -1));
+    expect(deployment.triggers.redeployment).toContain(refTo(seedTf, "aws_api_gateway_method", "proxy-method", "id").slice(2, -1));
+    // every element is an expression: a null would render as an empty list slot Terraform cannot parse
+    expect(deployment.triggers.redeployment).not.toMatch(/\[\s*,|,\s*,|,\s*\]/);
+    expect(deployment.lifecycle).toEqual({ create_before_destroy: true });
+  });
+
+  it("creates no load balancer, VPC link, invoke policy or key", () => {
+    for (const type of ["aws_lb", "aws_lb_target_group", "aws_lb_listener", "aws_api_gateway_vpc_link", "aws_iam_policy", "aws_api_gateway_api_key", "aws_api_gateway_usage_plan"]) {
+      expect(resourcesOf(seedTf, type)).toEqual({});
+    }
+  });
+});
+
 describe("outputs", () => {
   it("declares exactly the contract's outputs with their descriptions", () => {
     // api_key exists only when the API uses keys
@@ -642,7 +711,10 @@ describe("outputs", () => {
       region: "us-east-1",
       user_id: USER,
       topics: [`${USER}.pin`, `${USER}.geo`, `${USER}.user`],
-      api_auth: "none",
+      api_auth: "iam",
+      api_exposure: "private",
+      invoke_policy_arn: refTo(tf, "aws_iam_policy", "invoke-policy", "arn"),
+      rest_proxy_nlb_dns: refTo(tf, "aws_lb", "nlb", "dns_name"),
       msk_kafka_version: "3.8.x",
       kafka_cli_version: "3.8.1",
       topic_partitions: 1,
@@ -679,6 +751,20 @@ describe("names and tags", () => {
 describe("policy checks", () => {
   it("passes every policy rule", () => {
     expect(checkPolicies(tf)).toEqual([]);
+  });
+
+  it("passes every policy rule in the seed's layout only through the two suppressions its acknowledgement records", () => {
+    const findings = checkPolicies(seedTf);
+    expect(findings).toHaveLength(2);
+    expect(findings[0]).toMatch(/^\[ec2-no-rest-proxy-from-anywhere\] aws_vpc_security_group_ingress_rule\.network_client-rest-proxy-0_[0-9A-F]+: allows tcp port 8082 from 0\.0\.0\.0\/0 /);
+    expect(findings[1]).toMatch(/^\[api-method-authorization\] aws_api_gateway_method\.ingest-api_proxy-method_[0-9A-F]+: "ANY" has authorization "NONE"/);
+    expect(checkPolicies(seedTf, policySuppressions(seedConfig))).toEqual([]);
+  });
+
+  it("fails synth when the seed's layout reaches the stack without the acknowledgement", () => {
+    expect(() => synthPipeline({ ...seedConfig, api: { ...seedConfig.api, acknowledgePublicProxy: false } })).toThrow(
+      /\[ec2-no-rest-proxy-from-anywhere\][\s\S]*\[api-method-authorization\]/,
+    );
   });
 
   it("fails synth when SSH is open to the world without the config's acknowledgement", () => {

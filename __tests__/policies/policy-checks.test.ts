@@ -47,7 +47,7 @@ class SecureBucket extends Construct {
 }
 
 describe("POLICY_RULES", () => {
-  it("has the eleven documented rule ids, each once", () => {
+  it("has the thirteen documented rule ids, each once", () => {
     expect(POLICY_RULES.map((rule) => rule.id)).toEqual([
       "s3-public-access-blocked",
       "s3-encrypted",
@@ -57,8 +57,10 @@ describe("POLICY_RULES", () => {
       "msk-broker-logs",
       "ec2-imdsv2",
       "ec2-no-ssh-from-anywhere",
+      "ec2-no-rest-proxy-from-anywhere",
       "iam-no-star-on-star",
       "api-access-logging",
+      "api-method-authorization",
       "logs-retention",
     ]);
   });

@@ -13,6 +13,9 @@ export function sampleOutputs(overrides: Partial<StackOutputs> = {}, userId = SA
   return {
     invoke_url: "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
     api_auth: "iam",
+    api_exposure: "private",
+    invoke_policy_arn: `arn:aws:iam::${SAMPLE_ACCOUNT}:policy/${userId}-invoke-ingest-api`,
+    rest_proxy_nlb_dns: `${userId}-proxy-0123456789abcdef.elb.us-east-1.amazonaws.com`,
     client_public_dns: "ec2-3-4-5-6.compute-1.amazonaws.com",
     client_instance_id: "i-0123456789abcdef0",
     ssh_user: "ec2-user",

@@ -1,6 +1,8 @@
 import type { TerraformStack } from "../../lib/cdktf";
 import { apiAccessLogging } from "./api-access-logging";
+import { apiMethodAuthorization } from "./api-method-authorization";
 import { ec2Imdsv2 } from "./ec2-imdsv2";
+import { ec2NoRestProxyFromAnywhere } from "./ec2-no-rest-proxy-from-anywhere";
 import { ec2NoSshFromAnywhere } from "./ec2-no-ssh-from-anywhere";
 import { iamNoStarOnStar } from "./iam-no-star-on-star";
 import { logsRetention } from "./logs-retention";
@@ -28,8 +30,10 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   mskBrokerLogs,
   ec2Imdsv2,
   ec2NoSshFromAnywhere,
+  ec2NoRestProxyFromAnywhere,
   iamNoStarOnStar,
   apiAccessLogging,
+  apiMethodAuthorization,
   logsRetention,
 ];
 
