@@ -160,7 +160,13 @@ describe("Monitoring", () => {
     const nlb = metricsOf("with-nlb").filter((m: unknown[]) => m[0] === "AWS/NetworkELB");
     expect(nlb).toHaveLength(1);
     expect(nlb[0].slice(0, 6)).toEqual(["AWS/NetworkELB", "HealthyHostCount", "TargetGroup", expect.stringMatching(/^\$\{aws_instance\..*\.arn\}$/), "LoadBalancer", expect.stringMatching(/^\$\{aws_instance\..*\.id\}$/)]);
-    expect(metricsOf("monitoring").filter((m: unknown[]) => m[0] === "AWS/NetworkELB")).toEqual([]);
+    const seed = new PipelineStack(app, "seed-test", exampleConfig((doc) => Object.assign(doc.api, { exposure: "public", acknowledgePublicProxy: true })));
+    new Monitoring(seed, "without-nlb", { name: "without-nlb", region: "us-east-1", api: seed.api, host: seed.host, cluster: seed.kafka, connector: seed.connector });
+    const seedDashboards = JSON.parse(Testing.synth(seed)).resource.aws_cloudwatch_dashboard;
+    const [, body] = Object.entries(seedDashboards).find(([id]) => id.startsWith("without-nlb_")) as [string, { dashboard_body: string }];
+    const withoutNlb = JSON.parse(body.dashboard_body).widgets.flatMap((w: { properties: { metrics: unknown[][] } }) => w.properties.metrics);
+    expect(withoutNlb.length).toBeGreaterThan(10);
+    expect(withoutNlb.filter((m: unknown[]) => m[0] === "AWS/NetworkELB")).toEqual([]);
   });
 
   it("builds the dashboard's console URL", () => {

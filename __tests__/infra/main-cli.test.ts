@@ -93,8 +93,9 @@ describe("main.ts", () => {
       expect(stdout).toMatch(/^ {2}MSK Connect +1 MCU x 730 h x USD 0\.11 +USD +80\.30$/m);
       expect(stdout).toMatch(/^ {2}client host +1 x t3\.small x 730 h x USD 0\.0208 +USD +15\.18$/m);
       expect(stdout).toMatch(/^ {2}network +VPC, subnets, S3 gateway endpoint: no NAT gateway, no charge +USD +0\.00$/m);
-      // 99.864 + 6 + 80.30 + 15.184 + 1.60 + 3.65 + 0 + (3 + 7 alarms x 0.10) = 210.298
-      expect(stdout).toMatch(/^ {2}total +USD +210\.30 a month while it runs$/m);
+      expect(stdout).toMatch(/^ {2}network load balancer +1 x 730 h x USD 0\.0225 \(\+ NLCU usage\) +USD +16\.43$/m);
+      // 99.864 + 6 + 80.30 + 15.184 + 1.60 + 3.65 + 16.425 + 0 + (3 + 7 alarms x 0.10) = 226.723
+      expect(stdout).toMatch(/^ {2}total +USD +226\.72 a month while it runs$/m);
     },
     CLI_TIMEOUT,
   );

@@ -588,6 +588,8 @@ describe("monitoring", () => {
     "Cluster Name": [refTo(tf, "aws_msk_cluster", "kafka_cluster", "cluster_name")],
     "Broker ID": ["1", "2"],
     ConnectorName: [refTo(tf, "aws_mskconnect_connector", "s3-sink", "name")],
+    TargetGroup: [refTo(tf, "aws_lb_target_group", "private-link", "arn_suffix")],
+    LoadBalancer: [refTo(tf, "aws_lb", "private-link", "arn_suffix")],
   };
   /** [namespace, metric, {dimension: value}] of each dashboard metric. */
   const widgetMetrics = widgets.flatMap((w) => w.properties.metrics.map((m) => {
@@ -599,20 +601,27 @@ describe("monitoring", () => {
     expect(dashboard.dashboard_name).toBe(USER);
     expect(widgets.map((w) => w.properties.title)).toEqual([
       "API requests", "API 4XX", "API 5XX", "API latency (ms)",
-      "Client host CPU (%)", "Client host status checks failed",
+      "Client host CPU (%)", "Client host status checks failed", "REST proxy healthy hosts (NLB)",
       "MSK bytes in per broker", "MSK data disk used per broker (%)",
       "Connector running tasks", "Connector records read and sent (per second)", "Connector errored tasks",
     ]);
     expect(widgetMetrics.map(([ns, name]) => `${ns} ${name}`)).toEqual([
       "AWS/ApiGateway Count", "AWS/ApiGateway 4XXError", "AWS/ApiGateway 5XXError", "AWS/ApiGateway Latency", "AWS/ApiGateway Latency",
-      "AWS/EC2 CPUUtilization", "AWS/EC2 StatusCheckFailed",
+      "AWS/EC2 CPUUtilization", "AWS/EC2 StatusCheckFailed", "AWS/NetworkELB HealthyHostCount",
       "AWS/Kafka BytesInPerSec", "AWS/Kafka BytesInPerSec", "AWS/Kafka KafkaDataLogsDiskUsed", "AWS/Kafka KafkaDataLogsDiskUsed",
       "AWS/KafkaConnect RunningTaskCount", "AWS/KafkaConnect SinkRecordReadRate", "AWS/KafkaConnect SinkRecordSendRate", "AWS/KafkaConnect ErroredTaskCount",
     ]);
   });
 
-  it("points every widget's metric at this stack's API, host, cluster, brokers and connector", () => {
-    expect(widgetMetrics).toHaveLength(15);
+  it("watches the NLB's healthy hosts only in the private layout (the seed layout has no load balancer)", () => {
+    const seedDashboard = onlyResource(seedTf, "aws_cloudwatch_dashboard");
+    const seedTitles = JSON.parse(seedDashboard.dashboard_body).widgets.map((w: { properties: { title: string } }) => w.properties.title);
+    expect(seedTitles).toHaveLength(11);
+    expect(seedTitles).not.toContain("REST proxy healthy hosts (NLB)");
+  });
+
+  it("points every widget's metric at this stack's API, host, NLB, cluster, brokers and connector", () => {
+    expect(widgetMetrics).toHaveLength(16);
     for (const [, , dimensions] of widgetMetrics) {
       expect(Object.keys(dimensions).length).toBeGreaterThan(0);
       for (const [name, value] of Object.entries(dimensions)) expect(ownDimensions[name]).toContain(value);
