@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkSshCidrPlaceholders, checkSshKeyPlaceholder, checkUserIdPlaceholder } from "../../doctor/local/placeholders";
-import { openSshFingerprint, sameOpenSshPublicKey } from "../../doctor/local/ssh-keys";
+import { openSshFingerprint } from "../../doctor/local/ssh-keys";
+import { sameOpenSshPublicKey } from "../../lib/placeholders";
 import { REPO_ROOT } from "../support/paths";
 
 const EXAMPLE_KEY = { path: "example-keys/operator.pub", publicKey: readFileSync(join(REPO_ROOT, "example-keys", "operator.pub"), "utf8") };

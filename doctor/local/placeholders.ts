@@ -3,24 +3,13 @@
  * fine, then produce a stack nobody can reach (a documentation address range in the SSH rule, the
  * example key) or names that belong to someone else (the example userId).
  */
-import { BlockList, isIPv6 } from "node:net";
+import { documentationRangeOf, sameOpenSshPublicKey } from "../../lib/placeholders";
 import { type CheckInfo, type CheckResult, fail, ok } from "../check";
-import { openSshFingerprint, sameOpenSshPublicKey } from "./ssh-keys";
+import { openSshFingerprint } from "./ssh-keys";
 
 export const USER_ID_PLACEHOLDER: CheckInfo = { id: "config.user-id", title: "userId is not the example's" };
 export const SSH_CIDR_PLACEHOLDER: CheckInfo = { id: "config.ssh-cidrs", title: "SSH allowed ranges are real addresses" };
 export const SSH_KEY_PLACEHOLDER: CheckInfo = { id: "config.ssh-key", title: "SSH public key is not the example key" };
-
-/** Address ranges reserved for documentation (RFC 5737 for IPv4, RFC 3849 for IPv6): no real client has them. */
-export const DOCUMENTATION_RANGES: readonly { readonly network: string; readonly prefix: number }[] = [
-  { network: "192.0.2.0", prefix: 24 },
-  { network: "198.51.100.0", prefix: 24 },
-  { network: "203.0.113.0", prefix: 24 },
-  { network: "2001:db8::", prefix: 32 },
-];
-
-const documentationRanges = new BlockList();
-for (const { network, prefix } of DOCUMENTATION_RANGES) documentationRanges.addSubnet(network, prefix, isIPv6(network) ? "ipv6" : "ipv4");
 
 export function checkUserIdPlaceholder(userId: string, exampleUserId: string): CheckResult {
   if (userId === exampleUserId) {
@@ -31,10 +20,7 @@ export function checkUserIdPlaceholder(userId: string, exampleUserId: string): C
 
 /** Fails on every block whose network address lies in a documentation range (a /32 inside 203.0.113.0/24 as much as the /24 itself). */
 export function checkSshCidrPlaceholders(cidrs: readonly string[]): CheckResult {
-  const placeholders = cidrs.filter((cidr) => {
-    const address = cidr.split("/")[0];
-    return documentationRanges.check(address, isIPv6(address) ? "ipv6" : "ipv4");
-  });
+  const placeholders = cidrs.filter((cidr) => documentationRangeOf(cidr) !== undefined);
   if (placeholders.length > 0) {
     return fail(
       SSH_CIDR_PLACEHOLDER,

@@ -4,7 +4,8 @@
  */
 import ssh2 from "ssh2";
 import { type CheckInfo, type CheckResult, fail, ok, warn } from "../check";
-import { openSshFingerprint, sameOpenSshPublicKey } from "./ssh-keys";
+import { sameOpenSshPublicKey } from "../../lib/placeholders";
+import { openSshFingerprint } from "./ssh-keys";
 
 // ssh2 is CommonJS and Node's ESM loader sees only its default export
 const { utils } = ssh2;
