@@ -3,11 +3,11 @@
  *
  * Facts (one command): `systemctl is-enabled` and `systemctl is-active` of the unit.
  * Changed when: the unit is not enabled or not active.
- * Commands: `systemctl daemon-reload` first when that handler is queued (the unit file just
- * changed), then `systemctl enable --now`, `enable` or `start` as needed, followed by a bounded
+ * Commands: `systemctl enable --now`, `enable` or `start` as needed, followed by a bounded
  * wait until the readiness URL answers HTTP. Never restarts: restarts are handlers.
- * Notifies: nothing; a start satisfies a queued restart of the same unit (the process already
- * runs the new configuration).
+ * Notifies: nothing. Declares the daemon-reload handler to run first when queued (the unit file
+ * just changed), and its start change satisfies a queued restart of the same unit (the process
+ * already runs the new configuration); the engine acts on both.
  */
 import type { Change, Handler, Operation } from "../engine";
 import type { OsFacts } from "../facts";
@@ -22,6 +22,7 @@ export interface ServiceSpec {
   readonly readySeconds?: number;
   /** The handler a start makes unnecessary. */
   readonly restartHandler: string;
+  /** The handler to run before a start when it is queued. */
   readonly daemonReloadHandler: string;
 }
 
@@ -66,7 +67,9 @@ export function parseServiceFacts(stdout: string): ServiceFacts {
 export function planService(facts: ServiceFacts, spec: ServiceSpec): ServiceChange[] {
   const changes: ServiceChange[] = [];
   if (facts.enabled !== "enabled") changes.push({ kind: "enable", summary: `enable ${spec.unit} (was ${facts.enabled || "not installed"})` });
-  if (facts.active !== "active") changes.push({ kind: "start", summary: `start ${spec.unit} (was ${facts.active || "unknown"})` });
+  if (facts.active !== "active") {
+    changes.push({ kind: "start", summary: `start ${spec.unit} (was ${facts.active || "unknown"})`, satisfies: [spec.restartHandler] });
+  }
   return changes;
 }
 
@@ -101,21 +104,15 @@ export function serviceOperation(name: string, tags: readonly string[], spec: Se
       requireSystemd(host, os, spec.unit);
       return parseServiceFacts(await run(host, name, shScript(SERVICE_FACTS_SCRIPT, spec.unit)));
     },
+    runsFirst: [spec.daemonReloadHandler],
     plan: (facts) => planService(facts, spec),
-    async apply(host, changes, { handlers }) {
-      const notes: string[] = [];
-      if (handlers.isQueued(spec.daemonReloadHandler)) {
-        await handlers.runNow(spec.daemonReloadHandler);
-        notes.push(`ran ${spec.daemonReloadHandler} first`);
-      }
+    async apply(host, changes) {
       const argv = systemctlArgv(changes, spec.unit);
-      if (changes.some((c) => c.kind === "start")) {
-        notes.push(await startAndWait(host, name, spec, argv));
-        handlers.satisfy(spec.restartHandler);
-      } else {
+      if (!changes.some((c) => c.kind === "start")) {
         await run(host, name, argv, { sudo: true });
+        return [];
       }
-      return notes;
+      return [await startAndWait(host, name, spec, argv)];
     },
   };
 }

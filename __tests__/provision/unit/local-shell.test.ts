@@ -23,7 +23,7 @@ import { DEBIAN, LocalHost } from "./fake-host";
 const root = mkdtempSync(join(tmpdir(), "provision-local-"));
 const user = userInfo().username;
 const group = execFileSync("id", ["-gn"], { encoding: "utf8" }).trim();
-const context = { os: DEBIAN, handlers: { isQueued: () => false, runNow: async () => [], satisfy: () => {} } } as ApplyContext;
+const context: ApplyContext = { os: DEBIAN };
 const gatherContext = { os: DEBIAN, diff: true };
 
 /** Runs gather → plan → apply once and returns the change kinds. */

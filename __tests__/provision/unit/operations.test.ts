@@ -4,7 +4,7 @@
  * the command lines the remote shell would receive.
  */
 import { describe, expect, it } from "vitest";
-import type { ApplyContext, HandlerQueue } from "../../../provision/engine";
+import type { ApplyContext } from "../../../provision/engine";
 import type { OsFacts } from "../../../provision/facts";
 import { archiveOperation, parseArchiveFacts, planArchive, planRemoteFile, remoteFileOperation } from "../../../provision/ops/download";
 import { ATOMIC_WRITE_SCRIPT, FILE_FACTS_SCRIPT, fileOperation, parseFileFacts, planFile, sha256 } from "../../../provision/ops/file";
@@ -14,20 +14,7 @@ import { LIST_TOPICS_SCRIPT, parseTopicsFacts, planTopics, topicsOperation } fro
 import { command } from "../../../provision/remote";
 import { AMAZON, DEBIAN, FakeHost } from "./fake-host";
 
-
-function handlerQueue(queued: string[] = []): HandlerQueue & { ran: string[]; queued: Set<string> } {
-  const set = new Set(queued);
-  const ran: string[] = [];
-  return {
-    ran,
-    queued: set,
-    isQueued: (name) => set.has(name),
-    runNow: async (name) => (ran.push(name), set.delete(name), []),
-    satisfy: (name) => void set.delete(name),
-  };
-}
-
-const context = (os: OsFacts, handlers = handlerQueue()): ApplyContext => ({ os, handlers });
+const context = (os: OsFacts): ApplyContext => ({ os });
 const sh = (script: string, ...args: string[]) => command(["sh", "-c", script, "sh", ...args]);
 
 describe("packages", () => {
@@ -246,23 +233,25 @@ describe("service", () => {
     expect(systemctlArgv(kinds.map((kind) => ({ kind, summary: "" })), "kafka-rest.service")).toEqual(argv);
   });
 
-  it("reloads units first when queued, starts and waits for HTTP, and the start satisfies a queued restart", async () => {
-    const host = new FakeHost((c) => (c.argv[2] === START_AND_WAIT_SCRIPT ? { stdout: "ready_after_ms=1500\n" } : { stdout: "enabled=\nactive=inactive\n" }));
-    const handlers = handlerQueue(["daemon-reload", "restart kafka-rest"]);
-    const changes = op.plan(await op.gather(host, { os: DEBIAN, diff: false }));
-    const notes = await op.apply(host, changes, context(DEBIAN, handlers));
-    expect(handlers.ran).toEqual(["daemon-reload"]);
-    expect(handlers.queued.size).toBe(0);
-    expect(host.lines[1]).toBe(`sudo -n env LC_ALL=C ${sh(START_AND_WAIT_SCRIPT, "http://127.0.0.1:8082/", "120", "kafka-rest.service", "systemctl", "enable", "--now", "kafka-rest.service")}`);
-    expect(notes).toEqual(["ran daemon-reload first", "http://127.0.0.1:8082/ answered after 1500 ms"]);
+  it("declares as data: daemon-reload runs first when queued, and only the start change satisfies the restart", () => {
+    expect(op.runsFirst).toEqual(["daemon-reload"]);
+    const changes = planService(parseServiceFacts("enabled=\nactive=inactive\n"), spec);
+    expect(changes.map((c) => [c.kind, c.satisfies ?? []])).toEqual([["enable", []], ["start", ["restart kafka-rest"]]]);
   });
 
-  it("only enabling leaves a queued restart queued", async () => {
+  it("starts and waits for HTTP, touching no handler itself", async () => {
+    const host = new FakeHost((c) => (c.argv[2] === START_AND_WAIT_SCRIPT ? { stdout: "ready_after_ms=1500\n" } : { stdout: "enabled=\nactive=inactive\n" }));
+    const changes = op.plan(await op.gather(host, { os: DEBIAN, diff: false }));
+    const notes = await op.apply(host, changes, context(DEBIAN));
+    expect(host.lines).toHaveLength(2);
+    expect(host.lines[1]).toBe(`sudo -n env LC_ALL=C ${sh(START_AND_WAIT_SCRIPT, "http://127.0.0.1:8082/", "120", "kafka-rest.service", "systemctl", "enable", "--now", "kafka-rest.service")}`);
+    expect(notes).toEqual(["http://127.0.0.1:8082/ answered after 1500 ms"]);
+  });
+
+  it("only enabling runs systemctl enable and no readiness wait", async () => {
     const host = new FakeHost();
-    const handlers = handlerQueue(["restart kafka-rest"]);
-    await op.apply(host, [{ kind: "enable", summary: "" }], context(DEBIAN, handlers));
+    expect(await op.apply(host, [{ kind: "enable", summary: "" }], context(DEBIAN))).toEqual([]);
     expect(host.lines).toEqual(["sudo -n env LC_ALL=C systemctl enable kafka-rest.service"]);
-    expect(handlers.queued.has("restart kafka-rest")).toBe(true);
   });
 
   it("refuses hosts without systemd before running anything", async () => {
