@@ -5,21 +5,22 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_CONFIG_FILE, loadConfig } from "../lib/config";
+import { DEFAULT_CONFIG_FILE, loadConfig, topicNames } from "../lib/config";
 import { OutputsError, loadStackOutputs } from "../lib/contract";
-import { TAGS, clientHostPlay, clientHostSettings } from "./client-host";
+import { CLIENT_HOST_OUTPUTS, TAGS, clientHostPlay, clientHostSettings, kafkaVersionNotice } from "./client-host";
 import { exitCode, recapLine, runPlay } from "./engine";
 import { ConnectError, SshHost } from "./ssh";
 
 export const USAGE = `Usage: npx zx provision/host.mjs [options]   (or: node provision/host.mjs [options])
 
 Makes the client host a Kafka client with MSK IAM auth and a running Confluent REST proxy,
-changing only what differs. Host, user, brokers, role ARN, topics and versions come from the
-stack outputs and the pipeline config.
+changing only what differs. The host and every cluster fact (brokers, Kafka version, topics,
+roles, region) come from the stack outputs; the host's own software versions and artifact
+mirrors from the pipeline config.
 
 Options:
   --outputs FILE          stack outputs written by cdktf deploy --outputs-file (default: outputs.json)
-  --config FILE           pipeline config (default: ${DEFAULT_CONFIG_FILE})
+  --config FILE           pipeline config (default: $PIPELINE_CONFIG, else ${DEFAULT_CONFIG_FILE})
   --host HOST             connect here instead of the outputs' client_public_dns
   --port N                SSH port (default: 22)
   --user USER             SSH user instead of the outputs' ssh_user
@@ -40,6 +41,8 @@ export interface CliEnvironment {
   readonly home: string;
   /** SSH_AUTH_SOCK, when an agent runs. */
   readonly sshAuthSock?: string;
+  /** PIPELINE_CONFIG: the config file when --config is not given. */
+  readonly pipelineConfig?: string;
   readonly stdout: (line: string) => void;
   readonly stderr: (line: string) => void;
 }
@@ -56,7 +59,7 @@ function parseCommandLine(args: readonly string[]) {
       allowPositionals: false,
       options: {
         outputs: { type: "string", default: "outputs.json" },
-        config: { type: "string", default: DEFAULT_CONFIG_FILE },
+        config: { type: "string" },
         host: { type: "string" },
         port: { type: "string" },
         user: { type: "string" },
@@ -100,17 +103,20 @@ async function provision(args: readonly string[], env: CliEnvironment): Promise<
     env.stdout(USAGE);
     return 0;
   }
-  const config = loadConfig(resolve(env.cwd, options.config));
+  const config = loadConfig(resolve(env.cwd, options.config ?? env.pipelineConfig ?? DEFAULT_CONFIG_FILE));
   const outputsFile = resolve(env.cwd, options.outputs);
-  const outputs = loadStackOutputs(outputsFile, ["client_public_dns", "ssh_user", "msk_bootstrap_brokers_sasl_iam", "access_role_arn", "topics", "user_id"]);
+  const outputs = loadStackOutputs(outputsFile, CLIENT_HOST_OUTPUTS);
   if (outputs.user_id !== config.userId) {
     throw new OutputsError(`outputs file ${options.outputs}: user_id is ${JSON.stringify(outputs.user_id)} but the config's userId is ${JSON.stringify(config.userId)} (pass the outputs of this config's stack, or fix userId)`);
   }
-  const settings = clientHostSettings(config, outputs, options.user ?? outputs.ssh_user);
-  const undeployed = settings.topics.filter((topic) => !outputs.topics.includes(topic));
+  const settings = clientHostSettings(config, outputs);
+  const notice = kafkaVersionNotice(config, outputs, options.outputs);
+  if (notice) env.stderr(notice);
+  const undeployed = topicNames(config).filter((topic) => !outputs.topics.includes(topic));
   if (undeployed.length > 0) {
-    env.stderr(`warning: topics ${undeployed.join(", ")} are in the config but not in the stack outputs; run npx cdktf deploy so the access role may use them`);
+    env.stderr(`warning: topics ${undeployed.join(", ")} are in the config but not in the stack outputs; provisioning the deployed topics only (run npx cdktf deploy to add them)`);
   }
+  const sshUser = options.user ?? outputs.ssh_user;
 
   const identityFile = options.identity ? resolve(env.cwd, options.identity) : resolve(env.home, ".ssh/id_ed25519");
   const hasIdentity = existsSync(identityFile);
@@ -120,7 +126,7 @@ async function provision(args: readonly string[], env: CliEnvironment): Promise<
   const host = await SshHost.connect({
     host: options.host ?? outputs.client_public_dns,
     port: options.port,
-    user: settings.sshUser,
+    user: sshUser,
     ...(hasIdentity ? { privateKey: readFileSync(identityFile), identityFile } : {}),
     ...(env.sshAuthSock ? { agent: env.sshAuthSock } : {}),
     knownHostsFile: resolve(env.cwd, options["known-hosts"]),

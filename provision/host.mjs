@@ -17,6 +17,7 @@ process.exitCode = await main(args, {
   cwd: process.cwd(),
   home: process.env.HOME || homedir(),
   sshAuthSock: process.env.SSH_AUTH_SOCK || undefined,
+  pipelineConfig: process.env.PIPELINE_CONFIG || undefined,
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`),
 });

@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     if (converge.code !== 0) throw new Error(`converging the test host failed: ${describeRun(converge)}`);
 
     const urls = artifactUrls({
-      kafkaVersion: VERSIONS.kafka,
+      kafkaCliVersion: VERSIONS.kafka,
       confluentVersion: VERSIONS.confluent,
       mskIamAuthVersion: VERSIONS.mskIamAuth,
       artifacts: { ...artifacts },

@@ -196,7 +196,7 @@ describe("runPlay", () => {
 });
 
 describe("handlers a service operation declares as data", () => {
-  const spec = { unit: "app.service", readyUrl: "http://127.0.0.1:9/", restartHandler: "restart app", daemonReloadHandler: "daemon-reload" };
+  const spec = { unit: "app.service", readyUrl: "http://127.0.0.1:9/topics", readyListing: ["t1"], restartHandler: "restart app", daemonReloadHandler: "daemon-reload" };
   const servicePlay = (unit: string): Play => ({
     operations: [setting("unit", "unit", unit, ["daemon-reload", "restart app"]), serviceOperation("app running", ["t"], spec)],
     handlers: [daemonReloadHandler("daemon-reload"), restartHandler("restart app", spec)],
@@ -211,7 +211,7 @@ describe("handlers a service operation declares as data", () => {
     });
     /** The changing commands, start-and-wait shown with the systemctl command it runs. */
     const actions = () =>
-      host.writes.filter((w) => !w.includes(SERVICE_FACTS_SCRIPT)).map((w) => (w.includes(START_AND_WAIT_SCRIPT) ? `wait for ${w.slice(w.indexOf("app.service ") + "app.service ".length)}` : w));
+      host.writes.filter((w) => !w.includes(SERVICE_FACTS_SCRIPT)).map((w) => (w.includes(START_AND_WAIT_SCRIPT) ? `wait for ${w.slice(w.indexOf("app.service 1 t1 ") + "app.service 1 t1 ".length)}` : w));
     return { host, actions };
   }
 
