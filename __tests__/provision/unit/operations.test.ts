@@ -216,7 +216,7 @@ describe("topics", () => {
 describe("service", () => {
   const spec = {
     unit: "kafka-rest.service",
-    readyUrl: "http://127.0.0.1:8082/topics",
+    readyUrl: "http://127.0.0.1:7000/topics",
     readyListing: ["u.pin", "u.geo"],
     restartHandler: "restart kafka-rest",
     daemonReloadHandler: "daemon-reload",
@@ -252,9 +252,9 @@ describe("service", () => {
     const notes = await op.apply(host, changes, context(DEBIAN));
     expect(host.lines).toHaveLength(2);
     expect(host.lines[1]).toBe(
-      `sudo -n env LC_ALL=C ${sh(START_AND_WAIT_SCRIPT, "http://127.0.0.1:8082/topics", "60", "kafka-rest.service", "2", "u.pin", "u.geo", "systemctl", "enable", "--now", "kafka-rest.service")}`,
+      `sudo -n env LC_ALL=C ${sh(START_AND_WAIT_SCRIPT, "http://127.0.0.1:7000/topics", "60", "kafka-rest.service", "2", "u.pin", "u.geo", "systemctl", "enable", "--now", "kafka-rest.service")}`,
     );
-    expect(notes).toEqual(["http://127.0.0.1:8082/topics listed u.pin, u.geo after 1500 ms"]);
+    expect(notes).toEqual(["http://127.0.0.1:7000/topics listed u.pin, u.geo after 1500 ms"]);
   });
 
   it("an error answer fails at once with the service's own JSON message, in one line", async () => {
@@ -262,13 +262,13 @@ describe("service", () => {
     const host = new FakeHost(() => ({ code: 4, stdout: `http_status=500\n--body--\n${JSON.stringify(denied)}\n` }));
     const failure = op.apply(host, [{ kind: "start", summary: "" }], context(DEBIAN));
     await expect(failure).rejects.toThrow(
-      /^\[fake\] kafka-rest running: kafka-rest\.service answered GET http:\/\/127\.0\.0\.1:8082\/topics with HTTP 500: org\.apache\.kafka\.common\.errors\.SaslAuthenticationException: Access denied \(/,
+      /^\[fake\] kafka-rest running: kafka-rest\.service answered GET http:\/\/127\.0\.0\.1:7000\/topics with HTTP 500: org\.apache\.kafka\.common\.errors\.SaslAuthenticationException: Access denied \(/,
     );
     await expect(op.apply(host, [{ kind: "start", summary: "" }], context(DEBIAN))).rejects.toThrow(/^[^\n]+$/);
   });
 
   it("a timeout reports the unit's status from the script, as a command failure", async () => {
-    const host = new FakeHost(() => ({ code: 1, stderr: "kafka-rest.service was not active and listing u.pin u.geo on http://127.0.0.1:8082/topics within 60 s:\n● kafka-rest.service - failed" }));
+    const host = new FakeHost(() => ({ code: 1, stderr: "kafka-rest.service was not active and listing u.pin u.geo on http://127.0.0.1:7000/topics within 60 s:\n● kafka-rest.service - failed" }));
     await expect(op.apply(host, [{ kind: "start", summary: "" }], context(DEBIAN))).rejects.toThrow(/command exited 1: .*was not active and listing u\.pin u\.geo/);
   });
 
