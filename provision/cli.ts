@@ -2,13 +2,14 @@
  * `npx zx provision/host.mjs`: configures the client host from the stack outputs and the
  * pipeline config. The only provisioning module that reads argv and the environment.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_CONFIG_FILE, loadConfig, topicNames } from "../lib/config";
 import { OutputsError, loadStackOutputs } from "../lib/contract";
 import { CLIENT_HOST_OUTPUTS, TAGS, clientHostPlay, clientHostSettings, kafkaVersionNotice } from "./client-host";
 import { exitCode, recapLine, runPlay } from "./engine";
+import ssh2 from "ssh2";
 import { ConnectError, SshHost } from "./ssh";
 
 export const USAGE = `Usage: npx zx provision/host.mjs [options]   (or: node provision/host.mjs [options])
@@ -43,6 +44,8 @@ export interface CliEnvironment {
   readonly sshAuthSock?: string;
   /** PIPELINE_CONFIG: the config file when --config is not given. */
   readonly pipelineConfig?: string;
+  /** Asks for a secret on the terminal; absent when there is no terminal (CI, a pipe). */
+  readonly askPassphrase?: (prompt: string) => Promise<string>;
   readonly stdout: (line: string) => void;
   readonly stderr: (line: string) => void;
 }
@@ -119,15 +122,12 @@ async function provision(args: readonly string[], env: CliEnvironment): Promise<
   const sshUser = options.user ?? outputs.ssh_user;
 
   const identityFile = options.identity ? resolve(env.cwd, options.identity) : resolve(env.home, ".ssh/id_ed25519");
-  const hasIdentity = existsSync(identityFile);
-  if (!hasIdentity && !env.sshAuthSock) {
-    throw new ConnectError(`identity file ${identityFile} not found (pass the private key of the stack's key pair with --identity <file>, or run ssh-agent)`);
-  }
+  const identity = await loadIdentity(identityFile, env);
   const host = await SshHost.connect({
     host: options.host ?? outputs.client_public_dns,
     port: options.port,
     user: sshUser,
-    ...(hasIdentity ? { privateKey: readFileSync(identityFile), identityFile } : {}),
+    ...identity,
     ...(env.sshAuthSock ? { agent: env.sshAuthSock } : {}),
     knownHostsFile: resolve(env.cwd, options["known-hosts"]),
     acceptNewHostKey: options["accept-new-host-key"],
@@ -146,4 +146,40 @@ async function provision(args: readonly string[], env: CliEnvironment): Promise<
   } finally {
     await host.close();
   }
+}
+
+/**
+ * The private key to log in with, and its passphrase when it is encrypted (asked on the terminal).
+ * Returns nothing when the file is absent or encrypted without a terminal but an ssh-agent can
+ * log in instead; otherwise a missing, unreadable or locked key is one clear line.
+ */
+async function loadIdentity(identityFile: string, env: CliEnvironment): Promise<{ privateKey?: Buffer; passphrase?: string; identityFile?: string }> {
+  let kind: "file" | "directory" | "missing";
+  try {
+    kind = statSync(identityFile).isDirectory() ? "directory" : "file";
+  } catch {
+    kind = "missing";
+  }
+  if (kind === "directory") {
+    throw new ConnectError(`--identity ${identityFile} is a directory, expected a private key file (e.g. --identity ~/.ssh/id_ed25519)`);
+  }
+  if (kind === "missing") {
+    if (env.sshAuthSock) return {};
+    throw new ConnectError(`identity file ${identityFile} not found (pass the private key of the stack's key pair with --identity <file>, or run ssh-agent)`);
+  }
+  const privateKey = readFileSync(identityFile);
+  if (!isEncryptedKey(privateKey)) return { privateKey, identityFile };
+  if (!env.askPassphrase) {
+    if (env.sshAuthSock) return {};
+    throw new ConnectError(`identity ${identityFile} is passphrase-protected and there is no terminal to ask for it (load it into ssh-agent with ssh-add ${identityFile} and run with SSH_AUTH_SOCK set)`);
+  }
+  const passphrase = await env.askPassphrase(`Enter passphrase for ${identityFile}: `);
+  const parsed = ssh2.utils.parseKey(privateKey, passphrase);
+  if (parsed instanceof Error) throw new ConnectError(`identity ${identityFile}: wrong passphrase (${parsed.message}); try again, or load the key into ssh-agent with ssh-add`);
+  return { privateKey, passphrase, identityFile };
+}
+
+function isEncryptedKey(privateKey: Buffer): boolean {
+  const parsed = ssh2.utils.parseKey(privateKey);
+  return parsed instanceof Error && /passphrase|encrypted/i.test(parsed.message);
 }

@@ -17,6 +17,8 @@ export interface SshTarget {
   readonly user: string;
   /** The private key's text. */
   readonly privateKey?: string | Buffer;
+  /** The passphrase of an encrypted private key. @default - the key is not encrypted */
+  readonly passphrase?: string;
   /** Where the private key came from, for error messages. */
   readonly identityFile?: string;
   /** An ssh-agent socket to try as well. @default - no agent */
@@ -166,6 +168,7 @@ function handshake(sock: Socket, target: SshTarget, port: number, timeoutMs: num
         sock,
         username: target.user,
         ...(target.privateKey ? { privateKey: target.privateKey } : {}),
+        ...(target.passphrase ? { passphrase: target.passphrase } : {}),
         ...(target.agent ? { agent: target.agent } : {}),
         readyTimeout: timeoutMs,
         keepaliveInterval: 15_000,

@@ -44,7 +44,7 @@ writeFileSync(outputsFile, JSON.stringify(outputs));
 const identity = join(dir, "id_ed25519");
 writeFileSync(identity, "not a key");
 
-async function cliWith(env: { pipelineConfig?: string }, ...args: string[]) {
+async function cliWith(env: { pipelineConfig?: string; askPassphrase?: (prompt: string) => Promise<string> }, ...args: string[]) {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const code = await main(args, { cwd: repo, home: dir, ...env, stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) });
@@ -105,12 +105,50 @@ describe("provision CLI", () => {
     expect(stderr).toEqual([`error: identity file ${join(repo, "no-such-key")} not found (pass the private key of the stack's key pair with --identity <file>, or run ssh-agent)`]);
   });
 
-  it("reports an unreachable host in one line", async () => {
-    // a port that was just free: nothing listens, so the connection is refused
+  /** A port that was just free: nothing listens, so a connection is refused. */
+  async function refusedPort(): Promise<number> {
     const server = createServer();
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as { port: number }).port;
     await new Promise((r) => server.close(r));
+    return port;
+  }
+
+  it("names a directory given as --identity in one line", async () => {
+    const { code, stderr } = await cli(...base, "--identity", dir);
+    expect(code).toBe(1);
+    expect(stderr).toEqual([`error: --identity ${dir} is a directory, expected a private key file (e.g. --identity ~/.ssh/id_ed25519)`]);
+  });
+
+  describe("a passphrase-protected key", () => {
+    const encrypted = join(dir, "id_encrypted");
+    spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "open sesame", "-C", "test", "-f", encrypted]);
+
+    it("without a terminal says to use ssh-agent, in one line", async () => {
+      const { code, stderr } = await cli(...base, "--identity", encrypted);
+      expect(code).toBe(1);
+      expect(stderr).toEqual([
+        `error: identity ${encrypted} is passphrase-protected and there is no terminal to ask for it (load it into ssh-agent with ssh-add ${encrypted} and run with SSH_AUTH_SOCK set)`,
+      ]);
+    });
+
+    it("on a terminal asks for the passphrase, refuses a wrong one, and connects with the right one", async () => {
+      const prompts: string[] = [];
+      const ask = (answer: string) => async (prompt: string) => (prompts.push(prompt), answer);
+      const wrong = await cliWith({ askPassphrase: ask("guess") }, ...base, "--identity", encrypted);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toHaveLength(1);
+      expect(wrong.stderr[0]).toMatch(new RegExp(`^error: identity ${encrypted}: wrong passphrase \\(.*\\); try again, or load the key into ssh-agent with ssh-add$`));
+      const port = await refusedPort();
+      const right = await cliWith({ askPassphrase: ask("open sesame") }, ...base, "--identity", encrypted, "--port", String(port));
+      // past the key: the connection attempt is what fails now
+      expect(right.stderr).toEqual([`error: cannot reach 127.0.0.1:${port}: ECONNREFUSED (check --host/--port, that the host is running and that the security group allows your address)`]);
+      expect(prompts).toEqual([`Enter passphrase for ${encrypted}: `, `Enter passphrase for ${encrypted}: `]);
+    });
+  });
+
+  it("reports an unreachable host in one line", async () => {
+    const port = await refusedPort();
     const { code, stderr } = await cli(...base, "--identity", identity, "--port", String(port));
     expect(code).toBe(1);
     expect(stderr).toEqual([`error: cannot reach 127.0.0.1:${port}: ECONNREFUSED (check --host/--port, that the host is running and that the security group allows your address)`]);
