@@ -2,24 +2,26 @@
  * `npx zx provision/host.mjs`: configures the client host from the stack outputs and the
  * pipeline config. The only provisioning module that reads argv and the environment.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_CONFIG_FILE, loadConfig } from "../lib/config";
+import { DEFAULT_CONFIG_FILE, loadConfig, topicNames } from "../lib/config";
 import { OutputsError, loadStackOutputs } from "../lib/contract";
-import { TAGS, clientHostPlay, clientHostSettings } from "./client-host";
+import { CLIENT_HOST_OUTPUTS, TAGS, clientHostPlay, clientHostSettings, kafkaVersionNotice } from "./client-host";
 import { exitCode, recapLine, runPlay } from "./engine";
+import ssh2 from "ssh2";
 import { ConnectError, SshHost } from "./ssh";
 
 export const USAGE = `Usage: npx zx provision/host.mjs [options]   (or: node provision/host.mjs [options])
 
 Makes the client host a Kafka client with MSK IAM auth and a running Confluent REST proxy,
-changing only what differs. Host, user, brokers, role ARN, topics and versions come from the
-stack outputs and the pipeline config.
+changing only what differs. The host and every cluster fact (brokers, Kafka version, topics,
+roles, region) come from the stack outputs; the host's own software versions and artifact
+mirrors from the pipeline config.
 
 Options:
   --outputs FILE          stack outputs written by cdktf deploy --outputs-file (default: outputs.json)
-  --config FILE           pipeline config (default: ${DEFAULT_CONFIG_FILE})
+  --config FILE           pipeline config (default: $PIPELINE_CONFIG, else ${DEFAULT_CONFIG_FILE})
   --host HOST             connect here instead of the outputs' client_public_dns
   --port N                SSH port (default: 22)
   --user USER             SSH user instead of the outputs' ssh_user
@@ -40,6 +42,10 @@ export interface CliEnvironment {
   readonly home: string;
   /** SSH_AUTH_SOCK, when an agent runs. */
   readonly sshAuthSock?: string;
+  /** PIPELINE_CONFIG: the config file when --config is not given. */
+  readonly pipelineConfig?: string;
+  /** Asks for a secret on the terminal; absent when there is no terminal (CI, a pipe). */
+  readonly askPassphrase?: (prompt: string) => Promise<string>;
   readonly stdout: (line: string) => void;
   readonly stderr: (line: string) => void;
 }
@@ -56,7 +62,7 @@ function parseCommandLine(args: readonly string[]) {
       allowPositionals: false,
       options: {
         outputs: { type: "string", default: "outputs.json" },
-        config: { type: "string", default: DEFAULT_CONFIG_FILE },
+        config: { type: "string" },
         host: { type: "string" },
         port: { type: "string" },
         user: { type: "string" },
@@ -100,28 +106,28 @@ async function provision(args: readonly string[], env: CliEnvironment): Promise<
     env.stdout(USAGE);
     return 0;
   }
-  const config = loadConfig(resolve(env.cwd, options.config));
+  const config = loadConfig(resolve(env.cwd, options.config ?? env.pipelineConfig ?? DEFAULT_CONFIG_FILE));
   const outputsFile = resolve(env.cwd, options.outputs);
-  const outputs = loadStackOutputs(outputsFile, ["client_public_dns", "ssh_user", "msk_bootstrap_brokers_sasl_iam", "access_role_arn", "topics", "user_id"]);
+  const outputs = loadStackOutputs(outputsFile, CLIENT_HOST_OUTPUTS);
   if (outputs.user_id !== config.userId) {
     throw new OutputsError(`outputs file ${options.outputs}: user_id is ${JSON.stringify(outputs.user_id)} but the config's userId is ${JSON.stringify(config.userId)} (pass the outputs of this config's stack, or fix userId)`);
   }
-  const settings = clientHostSettings(config, outputs, options.user ?? outputs.ssh_user);
-  const undeployed = settings.topics.filter((topic) => !outputs.topics.includes(topic));
+  const settings = clientHostSettings(config, outputs);
+  const notice = kafkaVersionNotice(config, outputs, options.outputs);
+  if (notice) env.stderr(notice);
+  const undeployed = topicNames(config).filter((topic) => !outputs.topics.includes(topic));
   if (undeployed.length > 0) {
-    env.stderr(`warning: topics ${undeployed.join(", ")} are in the config but not in the stack outputs; run npx cdktf deploy so the access role may use them`);
+    env.stderr(`warning: topics ${undeployed.join(", ")} are in the config but not in the stack outputs; provisioning the deployed topics only (run npx cdktf deploy to add them)`);
   }
+  const sshUser = options.user ?? outputs.ssh_user;
 
   const identityFile = options.identity ? resolve(env.cwd, options.identity) : resolve(env.home, ".ssh/id_ed25519");
-  const hasIdentity = existsSync(identityFile);
-  if (!hasIdentity && !env.sshAuthSock) {
-    throw new ConnectError(`identity file ${identityFile} not found (pass the private key of the stack's key pair with --identity <file>, or run ssh-agent)`);
-  }
+  const identity = await loadIdentity(identityFile, env);
   const host = await SshHost.connect({
     host: options.host ?? outputs.client_public_dns,
     port: options.port,
-    user: settings.sshUser,
-    ...(hasIdentity ? { privateKey: readFileSync(identityFile), identityFile } : {}),
+    user: sshUser,
+    ...identity,
     ...(env.sshAuthSock ? { agent: env.sshAuthSock } : {}),
     knownHostsFile: resolve(env.cwd, options["known-hosts"]),
     acceptNewHostKey: options["accept-new-host-key"],
@@ -140,4 +146,40 @@ async function provision(args: readonly string[], env: CliEnvironment): Promise<
   } finally {
     await host.close();
   }
+}
+
+/**
+ * The private key to log in with, and its passphrase when it is encrypted (asked on the terminal).
+ * Returns nothing when the file is absent or encrypted without a terminal but an ssh-agent can
+ * log in instead; otherwise a missing, unreadable or locked key is one clear line.
+ */
+async function loadIdentity(identityFile: string, env: CliEnvironment): Promise<{ privateKey?: Buffer; passphrase?: string; identityFile?: string }> {
+  let kind: "file" | "directory" | "missing";
+  try {
+    kind = statSync(identityFile).isDirectory() ? "directory" : "file";
+  } catch {
+    kind = "missing";
+  }
+  if (kind === "directory") {
+    throw new ConnectError(`--identity ${identityFile} is a directory, expected a private key file (e.g. --identity ~/.ssh/id_ed25519)`);
+  }
+  if (kind === "missing") {
+    if (env.sshAuthSock) return {};
+    throw new ConnectError(`identity file ${identityFile} not found (pass the private key of the stack's key pair with --identity <file>, or run ssh-agent)`);
+  }
+  const privateKey = readFileSync(identityFile);
+  if (!isEncryptedKey(privateKey)) return { privateKey, identityFile };
+  if (!env.askPassphrase) {
+    if (env.sshAuthSock) return {};
+    throw new ConnectError(`identity ${identityFile} is passphrase-protected and there is no terminal to ask for it (load it into ssh-agent with ssh-add ${identityFile} and run with SSH_AUTH_SOCK set)`);
+  }
+  const passphrase = await env.askPassphrase(`Enter passphrase for ${identityFile}: `);
+  const parsed = ssh2.utils.parseKey(privateKey, passphrase);
+  if (parsed instanceof Error) throw new ConnectError(`identity ${identityFile}: wrong passphrase (${parsed.message}); try again, or load the key into ssh-agent with ssh-add`);
+  return { privateKey, passphrase, identityFile };
+}
+
+function isEncryptedKey(privateKey: Buffer): boolean {
+  const parsed = ssh2.utils.parseKey(privateKey);
+  return parsed instanceof Error && /passphrase|encrypted/i.test(parsed.message);
 }

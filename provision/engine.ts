@@ -13,6 +13,11 @@ import { type Host, run, shScript } from "./remote";
 export interface Change {
   /** What would happen, for `--check` and `--verbose`: "create /etc/x", "install tar gzip". */
   readonly summary: string;
+  /**
+   * Handlers this change makes unnecessary once applied: a fresh start already runs the new
+   * configuration, so a queued restart of the same unit is dropped. @default - none
+   */
+  readonly satisfies?: readonly string[];
 }
 
 export interface GatherContext {
@@ -23,7 +28,6 @@ export interface GatherContext {
 
 export interface ApplyContext {
   readonly os: OsFacts;
-  readonly handlers: HandlerQueue;
 }
 
 /** An idempotent step of a play. `plan` is pure; an empty plan means the host is already as desired. */
@@ -33,6 +37,11 @@ export interface Operation<Facts = unknown, C extends Change = Change> {
   readonly tags: readonly string[];
   /** Handlers queued (and recorded as pending on the host, before applying) when this operation changes something. */
   readonly notifies?: readonly string[];
+  /**
+   * Handlers run before this operation applies its changes, when they are queued: a start must
+   * see the unit file a queued daemon-reload would load. @default - none
+   */
+  readonly runsFirst?: readonly string[];
   /** One batched, read-only command. */
   gather(host: Host, context: GatherContext): Promise<Facts>;
   plan(facts: Facts): C[];
@@ -46,13 +55,6 @@ export interface Operation<Facts = unknown, C extends Change = Change> {
 export interface Handler {
   readonly name: string;
   run(host: Host, os: OsFacts): Promise<string[]>;
-}
-
-/** Lets an operation flush a handler early (daemon-reload before a start) or mark one satisfied (a start needs no restart). */
-export interface HandlerQueue {
-  isQueued(name: string): boolean;
-  runNow(name: string): Promise<string[]>;
-  satisfy(name: string): void;
 }
 
 export interface Play {
@@ -102,14 +104,6 @@ export async function runPlay(host: Host, play: Play, options: RunOptions): Prom
   const handlersByName = new Map(play.handlers.map((h) => [h.name, h]));
   const queued = new Set(os.pendingHandlers.filter((name) => handlersByName.has(name)));
   let recorded = new Set(os.pendingHandlers);
-  const queue: HandlerQueue = {
-    isQueued: (name) => queued.has(name),
-    async runNow(name) {
-      queued.delete(name);
-      return handlerByName(handlersByName, name).run(host, os);
-    },
-    satisfy: (name) => void queued.delete(name),
-  };
 
   for (const operation of play.operations) {
     if (options.tags && !operation.tags.some((tag) => options.tags!.has(tag))) {
@@ -118,7 +112,7 @@ export async function runPlay(host: Host, play: Play, options: RunOptions): Prom
     }
     try {
       const facts = await operation.gather(host, { os, diff: !!options.diff });
-      const changes = operation.plan(facts);
+      const changes: readonly Change[] = operation.plan(facts);
       if (changes.length === 0) {
         report("ok", operation.name);
         continue;
@@ -138,8 +132,10 @@ export async function runPlay(host: Host, play: Play, options: RunOptions): Prom
         recorded = new Set([...recorded, ...unrecorded]);
         await writePendingHandlers(host, [...recorded]);
       }
-      const notes = await operation.apply(host, changes, { os, handlers: queue });
+      const ranFirst = await runQueuedFirst(host, os, operation.runsFirst ?? [], handlersByName, queued);
+      const notes = [...ranFirst, ...(await operation.apply(host, changes, { os }))];
       notifies.forEach((name) => queued.add(name));
+      changes.forEach((change) => change.satisfies?.forEach((name) => queued.delete(name)));
       report("changed", operation.name, options.verbose ? [...details, ...changes.map((c) => c.summary), ...notes] : details);
     } catch (err) {
       report("failed", operation.name, [(err as Error).message]);
@@ -166,10 +162,16 @@ export async function runPlay(host: Host, play: Play, options: RunOptions): Prom
   return counts;
 }
 
-function handlerByName(handlers: ReadonlyMap<string, Handler>, name: string): Handler {
-  const handler = handlers.get(name);
-  if (!handler) throw new Error(`no handler named ${JSON.stringify(name)} in this play`);
-  return handler;
+/** Runs (and unqueues) those of `names` that are queued, in the order given; returns their notes. */
+async function runQueuedFirst(host: Host, os: OsFacts, names: readonly string[], handlers: ReadonlyMap<string, Handler>, queued: Set<string>): Promise<string[]> {
+  const notes: string[] = [];
+  for (const name of names.filter((n) => queued.has(n))) {
+    const handler = handlers.get(name);
+    if (!handler) throw new Error(`no handler named ${JSON.stringify(name)} in this play`);
+    queued.delete(name);
+    notes.push(`ran ${name} first`, ...(await handler.run(host, os)));
+  }
+  return notes;
 }
 
 /** Atomically replaces the pending-handlers file (temp file in the same directory, then rename). */

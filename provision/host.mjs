@@ -7,6 +7,7 @@ import { register } from "tsx/esm/api";
 
 register();
 const { main } = await import("./cli.ts");
+const { askHidden } = await import("./terminal.ts");
 
 // zx and node put different things before the script path; the options are what follows it.
 const self = fileURLToPath(import.meta.url);
@@ -17,6 +18,8 @@ process.exitCode = await main(args, {
   cwd: process.cwd(),
   home: process.env.HOME || homedir(),
   sshAuthSock: process.env.SSH_AUTH_SOCK || undefined,
+  pipelineConfig: process.env.PIPELINE_CONFIG || undefined,
+  askPassphrase: process.stdin.isTTY ? askHidden : undefined,
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`),
 });

@@ -17,6 +17,8 @@ export interface SshTarget {
   readonly user: string;
   /** The private key's text. */
   readonly privateKey?: string | Buffer;
+  /** The passphrase of an encrypted private key. @default - the key is not encrypted */
+  readonly passphrase?: string;
   /** Where the private key came from, for error messages. */
   readonly identityFile?: string;
   /** An ssh-agent socket to try as well. @default - no agent */
@@ -59,76 +61,12 @@ export class SshHost implements Host {
   /** Opens the one connection this host uses; throws {@link ConnectError} or {@link HostKeyError}. */
   static async connect(target: SshTarget): Promise<SshHost> {
     const port = target.port ?? 22;
-    const name = knownHostsName(target.host, port);
-    const knownText = existsSync(target.knownHostsFile) ? readFileSync(target.knownHostsFile, "utf8") : "";
-    const entries = parseKnownHosts(knownText);
-    let hostKeyProblem: string | undefined;
-    let acceptedLine: string | undefined;
     const timeoutMs = target.connectTimeoutMs ?? 20_000;
-
-    const sock = new Socket();
-    sock.setNoDelay(true);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        sock.destroy();
-        reject(new ConnectError(`cannot reach ${target.host}:${port}: no answer within ${timeoutMs / 1000} s (check --host/--port and that the security group allows your address)`));
-      }, timeoutMs);
-      sock.once("error", (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        reject(new ConnectError(`cannot reach ${target.host}:${port}: ${err.code ?? err.message} (check --host/--port, that the host is running and that the security group allows your address)`));
-      });
-      sock.connect(port, target.host, () => {
-        clearTimeout(timer);
-        sock.removeAllListeners("error");
-        resolve();
-      });
-    });
-
-    const client = new Client();
-    await new Promise<void>((resolve, reject) => {
-      client.once("ready", () => resolve());
-      client.once("error", (err: Error & { level?: string }) => {
-        sock.destroy();
-        if (hostKeyProblem) reject(new HostKeyError(hostKeyProblem));
-        else if (err.level === "client-authentication") {
-          const how = [target.identityFile && `key ${target.identityFile}`, target.agent && "ssh-agent"].filter(Boolean).join(" or ") || "no key";
-          reject(new ConnectError(`SSH authentication failed for ${target.user}@${target.host}:${port} with ${how} (check --user and --identity; the host must have the matching public key in ~${target.user}/.ssh/authorized_keys)`));
-        } else if (err.level === "client-timeout") reject(new ConnectError(`SSH handshake with ${target.host}:${port} timed out after ${timeoutMs / 1000} s`));
-        else reject(new ConnectError(`SSH connection to ${target.host}:${port} failed: ${err.message}`));
-      });
-      client.on("close", () => sock.destroy());
-      try {
-        client.connect({
-          sock,
-          username: target.user,
-          ...(target.privateKey ? { privateKey: target.privateKey } : {}),
-          ...(target.agent ? { agent: target.agent } : {}),
-          readyTimeout: timeoutMs,
-          keepaliveInterval: 15_000,
-          keepaliveCountMax: 4,
-          algorithms: { serverHostKey: preferredHostKeyAlgorithms(entries, name, HOST_KEY_ALGORITHMS) as never },
-          hostVerifier: (key: Buffer) => {
-            const verdict = verifyHostKey(entries, name, key);
-            if (verdict.status === "known") return true;
-            if (verdict.status === "unknown" && target.acceptNewHostKey) {
-              acceptedLine = knownHostsLine(name, key);
-              return true;
-            }
-            hostKeyProblem = hostKeyErrorMessage(verdict, name, key, target.knownHostsFile);
-            return false;
-          },
-        });
-      } catch (err) {
-        // ssh2 throws synchronously for unusable keys (e.g. a passphrase-protected one)
-        sock.destroy();
-        reject(new ConnectError(`cannot use identity ${target.identityFile ?? "(key text)"}: ${(err as Error).message} (pass an unencrypted key with --identity, or load it into ssh-agent)`));
-      }
-    });
-    if (acceptedLine) {
-      mkdirSync(dirname(target.knownHostsFile), { recursive: true });
-      const separator = knownText === "" || knownText.endsWith("\n") ? "" : "\n";
-      appendFileSync(target.knownHostsFile, `${separator}${acceptedLine}\n`, { mode: 0o600 });
-    }
+    const knownText = existsSync(target.knownHostsFile) ? readFileSync(target.knownHostsFile, "utf8") : "";
+    const hostKeys = new HostKeyCheck(parseKnownHosts(knownText), knownHostsName(target.host, port), target);
+    const sock = await openSocket(target.host, port, timeoutMs);
+    const client = await handshake(sock, target, port, timeoutMs, hostKeys);
+    if (hostKeys.acceptedLine) recordAcceptedKey(target.knownHostsFile, knownText, hostKeys.acceptedLine);
     return new SshHost(client, target);
   }
 
@@ -164,4 +102,101 @@ export class SshHost implements Host {
   async close(): Promise<void> {
     this.client.end();
   }
+}
+
+/**
+ * The verdict on the key the server presents, kept for after the handshake: ssh2 only hears
+ * true/false from the verifier, so the reason for a refusal and the line to record live here.
+ */
+class HostKeyCheck {
+  /** Why the key was refused, when it was. */
+  problem: string | undefined;
+  /** The known_hosts line of a newly trusted key, to append once the login succeeded. */
+  acceptedLine: string | undefined;
+
+  constructor(
+    readonly entries: ReturnType<typeof parseKnownHosts>,
+    readonly name: string,
+    private readonly target: Pick<SshTarget, "acceptNewHostKey" | "knownHostsFile">,
+  ) {}
+
+  verify(key: Buffer): boolean {
+    const verdict = verifyHostKey(this.entries, this.name, key);
+    if (verdict.status === "known") return true;
+    if (verdict.status === "unknown" && this.target.acceptNewHostKey) {
+      this.acceptedLine = knownHostsLine(this.name, key);
+      return true;
+    }
+    this.problem = hostKeyErrorMessage(verdict, this.name, key, this.target.knownHostsFile);
+    return false;
+  }
+}
+
+/** A TCP connection with TCP_NODELAY, or a {@link ConnectError} naming the host and port. */
+function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
+  const sock = new Socket();
+  sock.setNoDelay(true);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new ConnectError(`cannot reach ${host}:${port}: no answer within ${timeoutMs / 1000} s (check --host/--port and that the security group allows your address)`));
+    }, timeoutMs);
+    sock.once("error", (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new ConnectError(`cannot reach ${host}:${port}: ${err.code ?? err.message} (check --host/--port, that the host is running and that the security group allows your address)`));
+    });
+    sock.connect(port, host, () => {
+      clearTimeout(timer);
+      sock.removeAllListeners("error");
+      resolve(sock);
+    });
+  });
+}
+
+/** SSH handshake, host key check and authentication over `sock`; the client is ready when it resolves. */
+function handshake(sock: Socket, target: SshTarget, port: number, timeoutMs: number, hostKeys: HostKeyCheck): Promise<Client> {
+  const client = new Client();
+  return new Promise((resolve, reject) => {
+    client.once("ready", () => resolve(client));
+    client.once("error", (err: Error & { level?: string }) => {
+      sock.destroy();
+      reject(handshakeError(err, target, port, timeoutMs, hostKeys));
+    });
+    client.on("close", () => sock.destroy());
+    try {
+      client.connect({
+        sock,
+        username: target.user,
+        ...(target.privateKey ? { privateKey: target.privateKey } : {}),
+        ...(target.passphrase ? { passphrase: target.passphrase } : {}),
+        ...(target.agent ? { agent: target.agent } : {}),
+        readyTimeout: timeoutMs,
+        keepaliveInterval: 15_000,
+        keepaliveCountMax: 4,
+        algorithms: { serverHostKey: preferredHostKeyAlgorithms(hostKeys.entries, hostKeys.name, HOST_KEY_ALGORITHMS) as never },
+        hostVerifier: (key: Buffer) => hostKeys.verify(key),
+      });
+    } catch (err) {
+      // ssh2 throws synchronously for unusable keys (e.g. a passphrase-protected one)
+      sock.destroy();
+      reject(new ConnectError(`cannot use identity ${target.identityFile ?? "(key text)"}: ${(err as Error).message} (pass an unencrypted key with --identity, or load it into ssh-agent)`));
+    }
+  });
+}
+
+function handshakeError(err: Error & { level?: string }, target: SshTarget, port: number, timeoutMs: number, hostKeys: HostKeyCheck): Error {
+  if (hostKeys.problem) return new HostKeyError(hostKeys.problem);
+  if (err.level === "client-authentication") {
+    const how = [target.identityFile && `key ${target.identityFile}`, target.agent && "ssh-agent"].filter(Boolean).join(" or ") || "no key";
+    return new ConnectError(`SSH authentication failed for ${target.user}@${target.host}:${port} with ${how} (check --user and --identity; the host must have the matching public key in ~${target.user}/.ssh/authorized_keys)`);
+  }
+  if (err.level === "client-timeout") return new ConnectError(`SSH handshake with ${target.host}:${port} timed out after ${timeoutMs / 1000} s`);
+  return new ConnectError(`SSH connection to ${target.host}:${port} failed: ${err.message}`);
+}
+
+/** Appends a newly trusted key to the known_hosts file (created 0600 if missing), on a line of its own. */
+function recordAcceptedKey(knownHostsFile: string, knownText: string, line: string): void {
+  mkdirSync(dirname(knownHostsFile), { recursive: true });
+  const separator = knownText === "" || knownText.endsWith("\n") ? "" : "\n";
+  appendFileSync(knownHostsFile, `${separator}${line}\n`, { mode: 0o600 });
 }

@@ -1,10 +1,11 @@
 /**
  * A local artifact mirror for the provisioning tests: builds the stand-in Kafka and Confluent
- * tarballs and the aws-msk-iam-auth jar (see stand-ins/) at test time and serves them over HTTP on
- * 127.0.0.1, in the URL layouts of the real download sites, so the play downloads, verifies and
- * unpacks exactly as it would from archive.apache.org, packages.confluent.io and GitHub releases.
+ * tarballs and the aws-msk-iam-auth jar (see stand-ins/) at test time and serves them over HTTP, in
+ * the URL layouts of the real download sites, so the play downloads, verifies and unpacks exactly
+ * as it would from archive.apache.org, packages.confluent.io and GitHub releases.
  *
- * The systemd test host shares the machine's network, so curl inside it reaches this server.
+ * It listens on the machine's side of a test host's veth (TestHost.gateway), the one address of
+ * this machine that curl inside the host's network namespace reaches.
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -14,10 +15,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { KAFKA_SCALA_VERSION } from "../../lib/contract";
+import { guardChildStreams } from "./systemd-host";
 
-const run = promisify(execFile);
 const STAND_INS = join(dirname(fileURLToPath(import.meta.url)), "stand-ins");
 
 /** The versions to publish; one of each, as the config names one of each. */
@@ -40,7 +40,7 @@ export interface ArtifactSettings {
 export type ArtifactKind = keyof ArtifactVersions;
 
 export interface ArtifactMirror {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://<bind address>:<port>` */
   readonly url: string;
   /** Builds (once per version) and serves the three artifacts; returns the config values with their sha256s. */
   publish(versions: ArtifactVersions): Promise<ArtifactSettings>;
@@ -66,7 +66,8 @@ export function artifactPath(kind: ArtifactKind, version: string): string {
   }
 }
 
-export async function startArtifactMirror(): Promise<ArtifactMirror> {
+/** Serves on `bindAddress` (a test host's gateway), on a free port. */
+export async function startArtifactMirror(bindAddress: string): Promise<ArtifactMirror> {
   const workDir = mkdtempSync(join(tmpdir(), "artifact-mirror-"));
   const served = new Map<string, Buffer>();
   const requests: string[] = [];
@@ -85,9 +86,9 @@ export async function startArtifactMirror(): Promise<ArtifactMirror> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(0, bindAddress, () => resolve());
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `http://${bindAddress}:${(server.address() as AddressInfo).port}`;
 
   async function build(kind: ArtifactKind, version: string): Promise<Buffer> {
     const path = artifactPath(kind, version);
@@ -141,7 +142,10 @@ async function buildTarball(workDir: string, topDir: string, kind: "kafka" | "co
   mkdirSync(join(root, "licenses"), { recursive: true });
   writeFileSync(join(root, "licenses", "README"), `Stand-in ${kind} ${version} built by __tests__/support/artifact-mirror.ts for tests.\n`);
   const archive = join(stage, `${topDir}.tar.gz`);
-  await run("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-I", "gzip -n", "-cf", archive, "-C", stage, topDir]);
+  await new Promise<void>((resolve, reject) => {
+    const tarArgs = ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-I", "gzip -n", "-cf", archive, "-C", stage, topDir];
+    guardChildStreams(execFile("tar", tarArgs, (err, _stdout, stderr) => (err ? reject(new Error(`tar ${tarArgs.join(" ")} failed: ${stderr || err.message}`)) : resolve())));
+  });
   return readFileSync(archive);
 }
 

@@ -1,14 +1,16 @@
 /**
  * Runs the real provisioning CLI (`node provision/host.mjs`) as a subprocess against the systemd
- * test host and parses its Ansible-style output; writes the config and outputs files it reads.
+ * test host and parses its Ansible-style output; writes the config and outputs files it reads, and
+ * the stand-in cluster's state on the host.
  */
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { type MskKafkaVersion, type StackOutputs, kafkaLine } from "../../lib/contract";
 import type { ArtifactSettings, ArtifactVersions } from "./artifact-mirror";
 import { REPO_ROOT } from "./paths";
-import type { TestHost } from "./systemd-host";
+import { type TestHost, guardChildStreams } from "./systemd-host";
 
 export const PROVISION_ENTRY = join(REPO_ROOT, "provision", "host.mjs");
 
@@ -74,7 +76,7 @@ export function runProvision(args: readonly string[], options: RunProvisionOptio
   return new Promise((resolvePromise, reject) => {
     const env = { ...process.env };
     delete env.SSH_AUTH_SOCK; // the run's key only, never an agent of the person running the tests
-    const child = spawn(process.execPath, [PROVISION_ENTRY, ...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = guardChildStreams(spawn(process.execPath, [PROVISION_ENTRY, ...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));
     let stdout = "";
     let stderr = "";
     let lines = 0;
@@ -103,47 +105,86 @@ export function runProvision(args: readonly string[], options: RunProvisionOptio
 export interface ProvisionInputs {
   readonly userId: string;
   readonly bootstrapServers: string;
+  /** The operator's access role (client.properties). */
   readonly roleArn: string;
+  /** The REST proxy's produce-only role. @default `<roleArn with access-role replaced by produce-role>` */
+  readonly produceRoleArn?: string;
+  /** @default "us-east-1" */
+  readonly region?: string;
   readonly versions: ArtifactVersions;
   readonly artifacts: ArtifactSettings;
   readonly topicSuffixes?: readonly string[];
 }
+
+export const produceRoleOf = (inputs: Pick<ProvisionInputs, "roleArn" | "produceRoleArn">) => inputs.produceRoleArn ?? inputs.roleArn.replace(/ec2-access-role$/, "produce-role");
 
 export interface ProvisionFiles {
   readonly configFile: string;
   readonly outputsFile: string;
 }
 
-/** Writes pipeline.yaml and outputs.json (flat JSON, as `loadStackOutputs` accepts) into dir. */
+/**
+ * Writes pipeline.yaml and outputs.json (every output of lib/contract.ts, flat JSON as
+ * `loadStackOutputs` accepts) into dir, for a stack deployed with exactly this config.
+ */
 export function writeProvisionInputs(dir: string, host: TestHost, inputs: ProvisionInputs): ProvisionFiles {
   const suffixes = inputs.topicSuffixes ?? ["pin", "geo", "user"];
+  const region = inputs.region ?? "us-east-1";
+  const mskKafkaVersion = `${kafkaLine(inputs.versions.kafka)}.x` as MskKafkaVersion;
   const configFile = join(dir, "pipeline.yaml");
   const outputsFile = join(dir, "outputs.json");
   writeFileSync(
     configFile,
     stringify({
       userId: inputs.userId,
-      region: "us-east-1",
-      availabilityZones: ["us-east-1a", "us-east-1b"],
-      clientHost: { sshAllowedCidrs: ["127.0.0.1/32"], sshPublicKey: `${host.identityFile}.pub`, sshUser: "ec2-user" },
-      msk: { kafkaVersion: `${inputs.versions.kafka.split(".").slice(0, 2).join(".")}.x` },
+      region,
+      availabilityZones: [`${region}a`, `${region}b`],
+      clientHost: { sshAllowedCidrs: [`${host.gateway}/32`], sshPublicKey: `${host.identityFile}.pub`, sshUser: host.user },
+      msk: { kafkaVersion: mskKafkaVersion },
       topics: { suffixes: [...suffixes], partitions: 1 },
       software: { kafkaCliVersion: inputs.versions.kafka, confluentVersion: inputs.versions.confluent, mskIamAuthVersion: inputs.versions.mskIamAuth },
       artifacts: inputs.artifacts,
     }),
   );
-  writeFileSync(
-    outputsFile,
-    JSON.stringify({
-      client_public_dns: host.host,
-      ssh_user: host.user,
-      msk_bootstrap_brokers_sasl_iam: inputs.bootstrapServers,
-      access_role_arn: inputs.roleArn,
-      topics: suffixes.map((suffix) => `${inputs.userId}.${suffix}`),
-      user_id: inputs.userId,
-    }),
-  );
+  const account = "123456789012";
+  const outputs: StackOutputs = {
+    invoke_url: `https://abc123.execute-api.${region}.amazonaws.com/prod`,
+    api_auth: "iam",
+    client_public_dns: host.host,
+    client_instance_id: "i-0123456789abcdef0",
+    ssh_user: host.user,
+    msk_bootstrap_brokers_sasl_iam: inputs.bootstrapServers,
+    msk_kafka_version: mskKafkaVersion,
+    kafka_cli_version: inputs.versions.kafka,
+    access_role_arn: inputs.roleArn,
+    produce_role_arn: produceRoleOf(inputs),
+    bucket_name: `user-${inputs.userId}-bucket`,
+    region,
+    user_id: inputs.userId,
+    topics: suffixes.map((suffix) => `${inputs.userId}.${suffix}`),
+    topic_partitions: 1,
+    dead_letter_topic: `${inputs.userId}-dlq`,
+    connector_name: `${inputs.userId}-s3-sink`,
+    connector_arn: `arn:aws:kafkaconnect:${region}:${account}:connector/${inputs.userId}-s3-sink/abc`,
+    connector_log_group: `/aws/vendedlogs/msk-connect/${inputs.userId}`,
+  };
+  writeFileSync(outputsFile, JSON.stringify(outputs));
   return { configFile, outputsFile };
+}
+
+/** What the stand-in cluster on the host accepts (stand-ins/fake_msk.py reads it). */
+export interface FakeClusterState {
+  /** The only role the stand-in REST proxy may authenticate as: the stack's produce role. */
+  readonly produceRoleArn: string;
+  /** When set, every request of the REST proxy to the cluster fails with this message (MSK refuses the login). */
+  readonly authFailure?: string;
+}
+
+/** Writes /var/lib/fake-msk/cluster.json on the host (atomically: the proxy may be reading it). */
+export async function writeFakeCluster(host: TestHost, state: FakeClusterState): Promise<void> {
+  await host.ssh(["sh", "-c", 'cat > /var/lib/fake-msk/.cluster.json.tmp && mv -f /var/lib/fake-msk/.cluster.json.tmp /var/lib/fake-msk/cluster.json'], {
+    input: JSON.stringify({ produceRoleArn: state.produceRoleArn, authFailure: state.authFailure ?? null }),
+  });
 }
 
 /** The CLI arguments that point it at the test host with the run's key. */

@@ -3,17 +3,18 @@
  *
  * Boots the cached Debian bookworm rootfs that scripts/prereqs.d/20-systemd-host.sh builds, with
  * systemd-nspawn --volatile=overlay: every boot is a fresh host (writes go to a tmpfs layer), the
- * cache stays pristine. The container shares the machine's network; its sshd listens on a free
- * port on 127.0.0.1 and trusts a keypair generated for this run only. Nothing on the machine's
- * own /etc or services is touched. See docs/testing.md ("The systemd test host").
+ * cache stays pristine. Each host has a network namespace of its own, joined to the machine by a
+ * veth pair on a /30 of 10.254.0.0/16, so its services bind the addresses their config says (the
+ * REST proxy 0.0.0.0:REST_PROXY_PORT) and hosts of parallel test files never share a port. Its
+ * sshd listens on port 22 of the host's address and trusts a keypair generated for this run only.
+ * Nothing on the machine's own /etc or services is touched. See docs/testing.md ("The systemd
+ * test host").
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { command, shellQuote } from "../../provision/remote";
-import { freePort } from "./net";
 
 /** Where the prereq script keeps the finished rootfs (a symlink to the current recipe's build). */
 export const TEST_HOST_ROOTFS = "/var/cache/pipeline-test-host/current";
@@ -22,6 +23,9 @@ const READY_STAMP = ".pipeline-test-host-ready";
 const REGISTRY_DIR = "/run/pipeline-test-hosts";
 const MACHINE_PREFIX = "pipeline-test-";
 const CGROUP_ROOTS = ["/sys/fs/cgroup/unified", "/sys/fs/cgroup/systemd"];
+/** Test hosts' /30s are carved from 10.254.0.0/16, a range nothing else on the machine uses. */
+const NET_PREFIX = "10.254";
+const NETNS_PREFIX = "pth";
 const FIX = "run `bash scripts/test-prereqs.sh` as root (it installs systemd-container and builds the rootfs once)";
 
 export interface SshResult {
@@ -41,12 +45,15 @@ export interface SshOptions {
 }
 
 export interface TestHost {
-  readonly host: "127.0.0.1";
-  readonly port: number;
+  /** The host's own address inside its network namespace (10.254.<n>.2). */
+  readonly host: string;
+  /** The machine's side of the veth (10.254.<n>.1): bind servers the host must reach here. */
+  readonly gateway: string;
+  readonly port: 22;
   readonly user: "ec2-user";
   /** The run's private key (ed25519); its public key is authorized for ec2-user and nosudo. */
   readonly identityFile: string;
-  /** `[127.0.0.1]:<port> ssh-ed25519 AAAA...`, the host key the boot started with. */
+  /** `10.254.<n>.2 ssh-ed25519 AAAA...`, the host key the boot started with. */
   readonly knownHostsEntry: string;
   /** A known_hosts file holding {@link knownHostsEntry}, used by {@link ssh}. */
   readonly knownHostsFile: string;
@@ -65,47 +72,69 @@ export interface TestHost {
 export interface StartTestHostOptions {
   /** Give up on the boot after this long. @default 90_000 */
   readonly bootTimeoutMs?: number;
-  /**
-   * Fixed ports on 127.0.0.1 that services in this host will listen on (the host shares the machine's
-   * network). They are reserved machine-wide until stop(): a test run on the same machine that holds
-   * one is waited for, then the port must be free.
-   * @default [8082] (the REST proxy's port, fixed by the provisioning contract)
-   */
-  readonly reservePorts?: readonly number[];
-  /** How long to wait for another test run's reservation. @default 600_000 */
-  readonly reserveTimeoutMs?: number;
 }
 
-/** Throws a clear message when the port is taken on 127.0.0.1 (e.g. the REST proxy's fixed 8082). */
-export async function assertPortFree(port: number, why: string): Promise<void> {
-  const server = createServer();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => resolve());
-    });
-  } catch (err) {
-    throw new Error(
-      `port ${port} on 127.0.0.1 is in use (${(err as NodeJS.ErrnoException).code}); ${why}. Find the process with \`ss -ltnp 'sport = :${port}'\` and stop it (a leftover test host is stopped by the next test run)`,
-    );
+/**
+ * Any child process of the harness: an 'error' listener on each stdio stream. A child that exits
+ * before reading its stdin raises EPIPE on it, which unhandled once made vitest exit 1 with every
+ * test green; the child's exit status reports its failure instead.
+ */
+export function guardChildStreams<T extends ChildProcess>(child: T): T {
+  for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.on("error", () => {});
+  return child;
+}
+
+/** The host's network: a namespace and a veth pair on 10.254.<index>.0/30. */
+interface HostNetwork {
+  readonly netns: string;
+  /** The machine's end of the veth; deleting it deletes the pair. */
+  readonly hostVeth: string;
+  readonly gateway: string;
+  readonly address: string;
+}
+
+/**
+ * Takes the first free /30 from a random start: `ip netns add` fails for a name that exists, so two
+ * test processes never take the same one. A /30 whose address some interface already has is skipped.
+ */
+function createHostNetwork(): HostNetwork {
+  const start = Math.floor(Math.random() * 256);
+  for (let i = 0; i < 256; i++) {
+    const index = (start + i) % 256;
+    const network = { netns: `${NETNS_PREFIX}${index}`, hostVeth: `${NETNS_PREFIX}${index}-h`, gateway: `${NET_PREFIX}.${index}.1`, address: `${NET_PREFIX}.${index}.2` };
+    if (spawnSync("ip", ["-4", "-o", "addr", "show", "to", `${NET_PREFIX}.${index}.0/30`], { encoding: "utf8" }).stdout.trim() !== "") continue;
+    if (spawnSync("ip", ["netns", "add", network.netns]).status !== 0) continue;
+    const guestVeth = `${NETNS_PREFIX}${index}-c`;
+    const steps = [
+      ["link", "add", network.hostVeth, "type", "veth", "peer", "name", guestVeth, "netns", network.netns],
+      ["addr", "add", `${network.gateway}/30`, "dev", network.hostVeth],
+      ["link", "set", network.hostVeth, "up"],
+      ["-n", network.netns, "addr", "add", `${network.address}/30`, "dev", guestVeth],
+      ["-n", network.netns, "link", "set", guestVeth, "up"],
+      ["-n", network.netns, "link", "set", "lo", "up"],
+    ];
+    try {
+      for (const step of steps) run("ip", step);
+    } catch (err) {
+      removeHostNetwork(network);
+      throw err;
+    }
+    return network;
   }
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  throw new Error(`no free /30 in ${NET_PREFIX}.0.0/16 for a test host (ip netns list shows them; a leftover ${NETNS_PREFIX}<n> is removed by the next test run once its owner is gone)`);
+}
+
+function removeHostNetwork(network: Pick<HostNetwork, "netns" | "hostVeth">): void {
+  spawnSync("sh", ["-c", networkTeardown(network)], { stdio: "ignore" });
+}
+
+function networkTeardown(network: Pick<HostNetwork, "netns" | "hostVeth">): string {
+  return `ip link del ${shellQuote(network.hostVeth)} 2>/dev/null; ip netns del ${shellQuote(network.netns)} 2>/dev/null; true`;
 }
 
 export async function startTestHost(options: StartTestHostOptions = {}): Promise<TestHost> {
   checkPrerequisites();
   stopOrphanedHosts();
-  const reservations: PortReservation[] = [];
-  try {
-    for (const port of options.reservePorts ?? [8082]) {
-      reservations.push(await reservePort(port, options.reserveTimeoutMs ?? 600_000));
-      await assertPortFree(port, "a service of the test host must listen there");
-    }
-  } catch (err) {
-    reservations.forEach((r) => r.release());
-    throw err;
-  }
-  const releaseReservations = () => reservations.forEach((r) => r.release());
   const machine = `${MACHINE_PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const workDir = mkdtempSync(join(tmpdir(), `${machine}-`));
   const identityFile = join(workDir, "id_ed25519");
@@ -117,15 +146,12 @@ export async function startTestHost(options: StartTestHostOptions = {}): Promise
   writeFileSync(join(keysDir, "authorized_keys"), readFileSync(`${identityFile}.pub`), { mode: 0o644 });
   chmodSync(keysDir, 0o755);
   chmodSync(identityFile, 0o600);
-  const port = await freePort();
+  const port = 22;
+  const network = createHostNetwork();
   const sshdConfig = join(workDir, "sshd-test.conf");
-  writeFileSync(
-    sshdConfig,
-    [`Port ${port}`, "ListenAddress 127.0.0.1", "AuthorizedKeysFile /etc/ssh/pipeline-test-keys/authorized_keys", "PasswordAuthentication no", ""].join("\n"),
-    { mode: 0o644 },
-  );
+  writeFileSync(sshdConfig, ["AuthorizedKeysFile /etc/ssh/pipeline-test-keys/authorized_keys", "PasswordAuthentication no", ""].join("\n"), { mode: 0o644 });
   const hostKey = readFileSync(join(TEST_HOST_ROOTFS, "etc/ssh/ssh_host_ed25519_key.pub"), "utf8").trim().split(/\s+/).slice(0, 2).join(" ");
-  const knownHostsEntry = `[127.0.0.1]:${port} ${hostKey}`;
+  const knownHostsEntry = `${network.address} ${hostKey}`;
   const knownHostsFile = join(workDir, "known_hosts");
   writeFileSync(knownHostsFile, `${knownHostsEntry}\n`);
   const bootLog = join(workDir, "boot.log");
@@ -133,56 +159,63 @@ export async function startTestHost(options: StartTestHostOptions = {}): Promise
   for (const root of CGROUP_ROOTS) mkdirSync(join(root, machine), { recursive: true });
   const nspawnArgs = [
     "-D", TEST_HOST_ROOTFS, "-b", `--machine=${machine}`, "--register=no", "--keep-unit", "--console=read-only", "--volatile=overlay",
+    `--network-namespace-path=/run/netns/${network.netns}`,
     `--bind-ro=${sshdConfig}:/etc/ssh/sshd_config.d/10-pipeline-test.conf`,
     `--bind-ro=${keysDir}:/etc/ssh/pipeline-test-keys`,
   ];
   // The launching shell moves itself into the machine's own cgroups, then becomes nspawn, so
   // nspawn's payload/supervisor cgroups land there and can be removed after it exits.
   const enterCgroups = CGROUP_ROOTS.map((root) => `echo $$ > ${join(root, machine, "cgroup.procs")}`).join(" && ");
-  const logFd = openSync(bootLog, "a");
-  const nspawn: ChildProcess = spawn("sh", ["-c", `${enterCgroups} && exec systemd-nspawn "$@"`, "sh", ...nspawnArgs], {
-    detached: true, // setsid: nspawn gets its own session, away from the test runner's terminal
-    stdio: ["ignore", logFd, logFd],
-  });
-  closeSync(logFd);
+  let nspawn: ChildProcess;
+  try {
+    const logFd = openSync(bootLog, "a");
+    nspawn = spawn("sh", ["-c", `${enterCgroups} && exec systemd-nspawn "$@"`, "sh", ...nspawnArgs], {
+      detached: true, // setsid: nspawn gets its own session, away from the test runner's terminal
+      stdio: ["ignore", logFd, logFd],
+    });
+    closeSync(logFd);
+  } catch (err) {
+    removeHostNetwork(network);
+    throw err;
+  }
   nspawn.unref();
   const nspawnPid = nspawn.pid!;
   let exited = false;
   nspawn.once("exit", () => (exited = true));
   mkdirSync(REGISTRY_DIR, { recursive: true });
-  writeFileSync(join(REGISTRY_DIR, `${machine}.json`), JSON.stringify({ nspawnPid, ownerPid: process.pid, workDir }));
+  const record: HostRecord = { nspawnPid, ownerPid: process.pid, workDir, netns: network.netns, hostVeth: network.hostVeth };
+  writeFileSync(join(REGISTRY_DIR, `${machine}.json`), JSON.stringify(record));
 
   let stopped = false;
   const stopSync = () => {
     if (stopped) return;
     stopped = true;
-    spawnSync("bash", ["-c", stopScript(machine, nspawnPid, workDir)], { stdio: "ignore", timeout: 30_000 });
-    releaseReservations();
+    spawnSync("bash", ["-c", stopScript(machine, record)], { stdio: "ignore", timeout: 30_000 });
   };
   process.once("exit", stopSync);
 
   const sshBase = (user: string) => [
     "-F", "/dev/null", "-p", String(port), "-i", identityFile, "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${knownHostsFile}`,
     "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR",
-    "-o", "ConnectTimeout=5", `${user}@127.0.0.1`,
+    "-o", "ConnectTimeout=5", `${user}@${network.address}`,
   ];
   const ssh = (argv: readonly string[], opts: SshOptions = {}): Promise<SshResult> =>
     new Promise((resolve, reject) => {
       const remote = command(argv);
-      const child = execFile("ssh", [...sshBase(opts.user ?? "ec2-user"), remote], { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const child = guardChildStreams(execFile("ssh", [...sshBase(opts.user ?? "ec2-user"), remote], { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : 255) : 0;
         if (code !== 0 && !opts.allowFailure) {
           reject(new Error(`ssh ${opts.user ?? "ec2-user"}@${machine}: \`${remote}\` exited ${code}${err?.killed ? " (timed out)" : ""}: ${stderr.trim() || stdout.trim()}`));
         } else {
           resolve({ code, stdout, stderr });
         }
-      });
-      child.stdin?.on("error", () => {}); // ssh may exit (refused connection) before reading its input
+      }));
       child.stdin?.end(opts.input ?? "");
     });
 
   const host: TestHost = {
-    host: "127.0.0.1",
+    host: network.address,
+    gateway: network.gateway,
     port,
     user: "ec2-user",
     identityFile,
@@ -197,8 +230,7 @@ export async function startTestHost(options: StartTestHostOptions = {}): Promise
       if (stopped) return;
       stopped = true;
       process.removeListener("exit", stopSync);
-      await new Promise<void>((resolve) => execFile("bash", ["-c", stopScript(machine, nspawnPid, workDir)], { timeout: 30_000 }, () => resolve()));
-      releaseReservations();
+      await new Promise<void>((resolve) => guardChildStreams(execFile("bash", ["-c", stopScript(machine, record)], { timeout: 30_000 }, () => resolve())));
     },
   };
 
@@ -231,56 +263,9 @@ async function waitUntilRunning(host: TestHost, exited: () => boolean, timeoutMs
   throw new Error(`test host ${host.machine}: not running over SSH on port ${host.port} after ${timeoutMs} ms (last answer: ${last || "none"}); see docs/testing.md, "Debugging a failing boot"`);
 }
 
-interface PortReservation {
-  release(): void;
-}
-
-/**
- * Takes the machine-wide reservation of a fixed port: a lock file naming the owning process,
- * created exclusively; a lock whose owner has died is taken over. Waits while a live process holds it.
- */
-async function reservePort(port: number, timeoutMs: number): Promise<PortReservation> {
-  mkdirSync(REGISTRY_DIR, { recursive: true });
-  const lock = join(REGISTRY_DIR, `port-${port}.lock`);
-  const mine = String(process.pid);
-  const deadline = Date.now() + timeoutMs;
-  let announced = false;
-  for (;;) {
-    try {
-      writeFileSync(lock, mine, { flag: "wx" });
-      // Two processes taking over the same stale lock: the last writer wins, the other retries.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      if (readFileSync(lock, "utf8") === mine) {
-        return { release: () => (readText(lock) === mine ? rmSync(lock, { force: true }) : undefined) };
-      }
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const owner = Number(readText(lock));
-      if (!owner || !isAlive(owner)) {
-        rmSync(lock, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`port ${port} stayed reserved by test process ${owner} for ${timeoutMs / 1000} s (another test run's host uses it; wait for it to finish, or remove ${lock} if that process is not a test run)`);
-      }
-      if (!announced) console.warn(`test host: port ${port} is reserved by test process ${owner}; waiting for it to finish`);
-      announced = true;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
-}
-
 function checkPrerequisites(): void {
   if (process.getuid?.() !== 0) throw new Error(`the systemd test host needs root (systemd-nspawn boots a container); run the tests as root`);
-  for (const tool of ["systemd-nspawn", "ssh", "ssh-keygen"]) {
+  for (const tool of ["systemd-nspawn", "ssh", "ssh-keygen", "ip"]) {
     if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) throw new Error(`the systemd test host needs ${tool}, which is not installed; ${FIX}`);
   }
   if (!existsSync(join(TEST_HOST_ROOTFS, READY_STAMP))) throw new Error(`the systemd test host rootfs ${TEST_HOST_ROOTFS} is missing or unfinished; ${FIX}`);
@@ -297,14 +282,14 @@ function stopOrphanedHosts(): void {
   for (const entry of readdirSync(REGISTRY_DIR)) {
     if (!entry.startsWith(MACHINE_PREFIX) || !entry.endsWith(".json")) continue;
     const machine = entry.slice(0, -".json".length);
-    let record: { nspawnPid: number; ownerPid: number; workDir: string };
+    let record: HostRecord;
     try {
       record = JSON.parse(readFileSync(join(REGISTRY_DIR, entry), "utf8"));
     } catch {
       continue;
     }
     if (isAlive(record.ownerPid)) continue;
-    spawnSync("bash", ["-c", stopScript(machine, record.nspawnPid, record.workDir)], { stdio: "ignore", timeout: 30_000 });
+    spawnSync("bash", ["-c", stopScript(machine, record)], { stdio: "ignore", timeout: 30_000 });
   }
 }
 
@@ -317,13 +302,22 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** A running host as the registry records it, for its own stop and for the orphan sweep. */
+interface HostRecord {
+  readonly nspawnPid: number;
+  readonly ownerPid: number;
+  readonly workDir: string;
+  readonly netns: string;
+  readonly hostVeth: string;
+}
+
 /**
  * The one stop procedure (used by stop(), the exit hook and the orphan sweep): SIGTERM to nspawn
  * powers the container off cleanly; if it has not exited after 20 s, every process left in the
- * machine's cgroups is killed. Then the cgroups are removed deepest-first, with nspawn's
- * propagation dir, the registry entry and the work dir.
+ * machine's cgroups is killed. Then the cgroups are removed deepest-first, with the veth pair and
+ * the network namespace, nspawn's propagation dir, the registry entry and the work dir.
  */
-function stopScript(machine: string, nspawnPid: number, workDir: string): string {
+function stopScript(machine: string, { nspawnPid, workDir, netns, hostVeth }: HostRecord): string {
   const cgroups = CGROUP_ROOTS.map((root) => shellQuote(join(root, machine))).join(" ");
   return `
     # alive and still nspawn (an exited child stays a zombie until node reaps it, which a sync stop blocks)
@@ -342,6 +336,7 @@ function stopScript(machine: string, nspawnPid: number, workDir: string): string
       done
       find "$cg" -depth -type d -exec rmdir {} \\; 2>/dev/null
     done
+    ${networkTeardown({ netns, hostVeth })}
     rm -rf ${shellQuote(`/run/systemd/nspawn/propagate/${machine}`)} ${shellQuote(join(REGISTRY_DIR, `${machine}.json`))} ${shellQuote(workDir)}
     true
   `;

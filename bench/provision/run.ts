@@ -15,8 +15,9 @@ import { parseArgs } from "node:util";
 import { artifactUrls } from "../../provision/client-host";
 import { MANAGED_HEADER } from "../../provision/templates";
 import { startArtifactMirror } from "../../__tests__/support/artifact-mirror";
-import { describeRun, hostArgs, runProvision, writeProvisionInputs } from "../../__tests__/support/provision-cli";
-import { startTestHost } from "../../__tests__/support/systemd-host";
+import { describeRun, hostArgs, produceRoleOf, runProvision, writeFakeCluster, writeProvisionInputs } from "../../__tests__/support/provision-cli";
+import { guardChildStreams, startTestHost } from "../../__tests__/support/systemd-host";
+import { REST_PROXY_PORT } from "../../lib/contract";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
@@ -46,7 +47,7 @@ interface Timed {
 function timed(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(cmd, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = guardChildStreams(spawn(cmd, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] }));
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
@@ -75,16 +76,18 @@ const ansibleRecap = (stdout: string) => {
 };
 
 async function gitCommit(): Promise<string> {
-  return new Promise((resolve) => execFile("git", ["rev-parse", "--short", "HEAD"], { cwd: here }, (err, out) => resolve(err ? "unknown" : out.trim())));
+  return new Promise((resolve) => void guardChildStreams(execFile("git", ["rev-parse", "--short", "HEAD"], { cwd: here }, (err, out) => resolve(err ? "unknown" : out.trim()))));
 }
 
 async function main(): Promise<void> {
   const ansibleVersion = ensureAnsible();
   const dir = mkdtempSync(join(tmpdir(), "bench-provision-"));
-  const [host, mirror] = await Promise.all([startTestHost(), startArtifactMirror()]);
+  const host = await startTestHost();
+  const mirror = await startArtifactMirror(host.gateway);
   try {
     const artifacts = await mirror.publish(VERSIONS);
     const files = writeProvisionInputs(dir, host, { ...INPUTS, artifacts });
+    await writeFakeCluster(host, { produceRoleArn: produceRoleOf(INPUTS) });
     const ours = (...extra: string[]) => runProvision([...hostArgs(host, files, host.knownHostsFile), ...extra]);
 
     console.error("bench:provision: converging the fresh test host with our CLI");
@@ -92,7 +95,7 @@ async function main(): Promise<void> {
     if (converge.code !== 0) throw new Error(`converging the test host failed: ${describeRun(converge)}`);
 
     const urls = artifactUrls({
-      kafkaVersion: VERSIONS.kafka,
+      kafkaCliVersion: VERSIONS.kafka,
       confluentVersion: VERSIONS.confluent,
       mskIamAuthVersion: VERSIONS.mskIamAuth,
       artifacts: { ...artifacts },
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
         managed_header: MANAGED_HEADER,
         role_arn: INPUTS.roleArn,
         bootstrap_servers: INPUTS.bootstrapServers,
-        rest_port: 8082,
+        rest_port: REST_PROXY_PORT,
         ssh_user: host.user,
         kafka_version: VERSIONS.kafka,
         confluent_version: VERSIONS.confluent,

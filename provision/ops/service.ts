@@ -1,27 +1,34 @@
 /**
- * A systemd service that must be enabled and running, and answer HTTP once started.
+ * A systemd service that must be enabled and running, and serve a request that needs its
+ * backend once started (for the REST proxy: v2 `GET /topics` listing the pipeline's topics,
+ * which only a proxy that can authenticate to the cluster answers).
  *
  * Facts (one command): `systemctl is-enabled` and `systemctl is-active` of the unit.
  * Changed when: the unit is not enabled or not active.
- * Commands: `systemctl daemon-reload` first when that handler is queued (the unit file just
- * changed), then `systemctl enable --now`, `enable` or `start` as needed, followed by a bounded
- * wait until the readiness URL answers HTTP. Never restarts: restarts are handlers.
- * Notifies: nothing; a start satisfies a queued restart of the same unit (the process already
- * runs the new configuration).
+ * Commands: `systemctl enable --now`, `enable` or `start` as needed, followed by a bounded
+ * wait until the unit is active and the readiness URL lists every expected name. An error
+ * answer (HTTP 4xx/5xx) fails at once with the service's own message. Never restarts:
+ * restarts are handlers.
+ * Notifies: nothing. Declares the daemon-reload handler to run first when queued (the unit file
+ * just changed), and its start change satisfies a queued restart of the same unit (the process
+ * already runs the new configuration); the engine acts on both.
  */
 import type { Change, Handler, Operation } from "../engine";
 import type { OsFacts } from "../facts";
-import { type Host, parseKeyValues, run, shScript } from "../remote";
+import { type Host, RemoteCommandError, SudoError, describeCommand, isSudoRefusal, parseKeyValues, run, shScript } from "../remote";
 
 export interface ServiceSpec {
   /** e.g. kafka-rest.service */
   readonly unit: string;
-  /** Polled on the host with curl after a start or restart, e.g. http://127.0.0.1:8082/ */
+  /** Polled on the host with curl after a start or restart, e.g. http://127.0.0.1:<port>/topics */
   readonly readyUrl: string;
-  /** How long to wait for readyUrl. @default 60 */
+  /** JSON strings the readiness answer must contain, e.g. the topic names GET /topics lists. */
+  readonly readyListing: readonly string[];
+  /** How long to wait for readiness. @default 60 */
   readonly readySeconds?: number;
   /** The handler a start makes unnecessary. */
   readonly restartHandler: string;
+  /** The handler to run before a start when it is queued. */
   readonly daemonReloadHandler: string;
 }
 
@@ -37,26 +44,46 @@ export type ServiceChange = (Change & { readonly kind: "enable" }) | (Change & {
 export const SERVICE_FACTS_SCRIPT = `echo "enabled=$(systemctl is-enabled "$1" 2>/dev/null || true)"
 echo "active=$(systemctl is-active "$1" 2>/dev/null || true)"`;
 
+/** The exit status of {@link START_AND_WAIT_SCRIPT} when the service answered with an error. */
+const ANSWERED_WITH_ERROR = 4;
+const BODY_MARKER = "--body--";
+
 /**
- * Arguments: url tries unit [command...]. Runs the command (a systemctl start/restart), then polls
- * every half second until the unit is active and url answers HTTP; on timeout prints the unit's
- * status and fails. Both, because another process holding the port would answer for a crash-looping unit.
+ * Arguments: url seconds unit count name1..nameN [command...]. Runs the command (a systemctl
+ * start/restart), then polls every half second until the unit is active and GET url answers 2xx
+ * with every name as a JSON string. Both, because another process holding the port would answer
+ * for a crash-looping unit. An error answer while the unit is active ends the wait at once:
+ * status 4 with the HTTP status and the body, so the caller can report the service's own
+ * message. On timeout prints the unit's status and exits 1.
  */
 export const START_AND_WAIT_SCRIPT = `set -u
-url=$1 tries=$2 unit=$3
-shift 3
+url=$1 seconds=$2 unit=$3 count=$4
+shift 4
+names=""
+while [ "$count" -gt 0 ]; do names="$names $1"; shift; count=$((count - 1)); done
 if [ $# -gt 0 ]; then "$@" || exit $?; fi
-i=0
-until systemctl is-active --quiet "$unit" && curl -s -o /dev/null -m 2 "$url"; do
-  i=$((i + 1))
-  if [ "$i" -ge "$tries" ]; then
-    echo "$unit was not active and answering HTTP on $url within $((tries / 2)) s:" >&2
-    systemctl status --no-pager -n 15 "$unit" >&2 || true
-    exit 1
+body=$(mktemp)
+trap 'rm -f "$body"' EXIT
+started=$(date +%s%3N)
+deadline=$(($(date +%s) + seconds))
+missing=""
+until [ "$(date +%s)" -gt "$deadline" ]; do
+  if systemctl is-active --quiet "$unit"; then
+    status=$(curl -s -o "$body" -w '%{http_code}' -m 15 -H 'Accept: application/vnd.kafka.v2+json' "$url") || status=000
+    case $status in
+      2??)
+        missing=""
+        for n in $names; do grep -qF "\"$n\"" "$body" || missing="$missing $n"; done
+        if [ -z "$missing" ]; then echo "ready_after_ms=$(($(date +%s%3N) - started))"; exit 0; fi ;;
+      000) ;;
+      *) echo "http_status=$status"; echo '${BODY_MARKER}'; cat "$body"; exit ${ANSWERED_WITH_ERROR} ;;
+    esac
   fi
   sleep 0.5
 done
-echo "ready_after_ms=$((i * 500))"`;
+echo "$unit was not active and listing\${missing:-$names} on $url within $seconds s:" >&2
+systemctl status --no-pager -n 15 "$unit" >&2 || true
+exit 1`;
 
 export function parseServiceFacts(stdout: string): ServiceFacts {
   const values = parseKeyValues(stdout);
@@ -66,7 +93,9 @@ export function parseServiceFacts(stdout: string): ServiceFacts {
 export function planService(facts: ServiceFacts, spec: ServiceSpec): ServiceChange[] {
   const changes: ServiceChange[] = [];
   if (facts.enabled !== "enabled") changes.push({ kind: "enable", summary: `enable ${spec.unit} (was ${facts.enabled || "not installed"})` });
-  if (facts.active !== "active") changes.push({ kind: "start", summary: `start ${spec.unit} (was ${facts.active || "unknown"})` });
+  if (facts.active !== "active") {
+    changes.push({ kind: "start", summary: `start ${spec.unit} (was ${facts.active || "unknown"})`, satisfies: [spec.restartHandler] });
+  }
   return changes;
 }
 
@@ -78,15 +107,39 @@ export function systemctlArgv(changes: readonly ServiceChange[], unit: string): 
   return ["systemctl", enable ? "enable" : "start", unit];
 }
 
-/** Runs `argv` (if any) and waits for the service to answer; returns the readiness note. */
+/** The start-and-wait command for `argv` (a systemctl start or restart; none to only wait). */
+export function startAndWaitArgv(spec: ServiceSpec, argv: readonly string[]): string[] {
+  const seconds = String(spec.readySeconds ?? 60);
+  return shScript(START_AND_WAIT_SCRIPT, spec.readyUrl, seconds, spec.unit, String(spec.readyListing.length), ...spec.readyListing, ...argv);
+}
+
+/** Runs `argv` (if any) and waits for the service to be ready; returns the readiness note. */
 export async function startAndWait(host: Host, operation: string, spec: ServiceSpec, argv: readonly string[]): Promise<string> {
-  const tries = (spec.readySeconds ?? 60) * 2;
-  const stdout = await run(host, operation, shScript(START_AND_WAIT_SCRIPT, spec.readyUrl, String(tries), spec.unit, ...argv), {
-    sudo: true,
-    timeoutMs: (spec.readySeconds ?? 60) * 1000 + 60_000,
-  });
-  const ms = parseKeyValues(stdout).get("ready_after_ms") ?? "?";
-  return `${spec.readyUrl} answered after ${ms} ms`;
+  const command = startAndWaitArgv(spec, argv);
+  const options = { sudo: true, timeoutMs: (spec.readySeconds ?? 60) * 1000 + 60_000 };
+  const result = await host.exec(command, options);
+  if (result.code === ANSWERED_WITH_ERROR) throw new Error(`[${host.name}] ${operation}: ${serviceErrorMessage(spec, result.stdout)}`);
+  if (result.code !== 0) {
+    if (isSudoRefusal(result.stderr)) throw new SudoError(host.name, host.user, result.stderr.split("\n")[0]);
+    throw new RemoteCommandError(host.name, operation, describeCommand(command, options), result.code, result.stderr, result.stdout);
+  }
+  const ms = parseKeyValues(result.stdout).get("ready_after_ms") ?? "?";
+  return `${spec.readyUrl} listed ${spec.readyListing.join(", ")} after ${ms} ms`;
+}
+
+/** One line from an error answer: the HTTP status and the service's JSON `message` (or its body). */
+export function serviceErrorMessage(spec: Pick<ServiceSpec, "unit" | "readyUrl">, stdout: string): string {
+  const markerAt = stdout.indexOf(`\n${BODY_MARKER}\n`);
+  const status = parseKeyValues(markerAt >= 0 ? stdout.slice(0, markerAt) : stdout).get("http_status") ?? "?";
+  const body = markerAt >= 0 ? stdout.slice(markerAt + BODY_MARKER.length + 2).trim() : "";
+  let message = body.replace(/\s+/g, " ").slice(0, 300);
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed && typeof parsed === "object" && typeof (parsed as { message?: unknown }).message === "string") message = (parsed as { message: string }).message;
+  } catch {
+    // not JSON: the body itself is the best description
+  }
+  return `${spec.unit} answered GET ${spec.readyUrl} with HTTP ${status}: ${message || "(empty body)"} (the service runs but cannot use its backend; for the REST proxy check produce_role_arn, region and the brokers in the stack outputs, and journalctl -u ${spec.unit} on the host)`;
 }
 
 function requireSystemd(host: Host, os: OsFacts, unit: string): void {
@@ -101,21 +154,15 @@ export function serviceOperation(name: string, tags: readonly string[], spec: Se
       requireSystemd(host, os, spec.unit);
       return parseServiceFacts(await run(host, name, shScript(SERVICE_FACTS_SCRIPT, spec.unit)));
     },
+    runsFirst: [spec.daemonReloadHandler],
     plan: (facts) => planService(facts, spec),
-    async apply(host, changes, { handlers }) {
-      const notes: string[] = [];
-      if (handlers.isQueued(spec.daemonReloadHandler)) {
-        await handlers.runNow(spec.daemonReloadHandler);
-        notes.push(`ran ${spec.daemonReloadHandler} first`);
-      }
+    async apply(host, changes) {
       const argv = systemctlArgv(changes, spec.unit);
-      if (changes.some((c) => c.kind === "start")) {
-        notes.push(await startAndWait(host, name, spec, argv));
-        handlers.satisfy(spec.restartHandler);
-      } else {
+      if (!changes.some((c) => c.kind === "start")) {
         await run(host, name, argv, { sudo: true });
+        return [];
       }
-      return notes;
+      return [await startAndWait(host, name, spec, argv)];
     },
   };
 }

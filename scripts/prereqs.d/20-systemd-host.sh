@@ -7,7 +7,8 @@
 # Rebuild by hand: rm -rf /var/cache/pipeline-test-host && bash scripts/test-prereqs.sh
 # Sourced by scripts/test-prereqs.sh (set -euo pipefail, apt_install available).
 
-apt_install systemd-container debootstrap openssh-client
+# iproute2: each test host gets a network namespace and a veth pair (ip netns, ip link)
+apt_install systemd-container debootstrap openssh-client iproute2
 
 test_host_cache=/var/cache/pipeline-test-host
 test_host_recipe=bookworm-v2

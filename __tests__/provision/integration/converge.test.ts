@@ -3,15 +3,28 @@
  * changes nothing, new brokers change one file and restart once, --check reports drift without
  * touching anything, and a run killed after any operation converges on the next run.
  *
+ * The REST proxy runs as its own user with the v3 API and the v2 consumers switched off, assumes the
+ * produce role, and a proxy the cluster refuses fails the run with the proxy's own message.
+ *
  * One fresh container for the whole file (beforeAll); the scenarios build on each other, in order.
- * The REST proxy's port 8082 is fixed by the contract, so this is the only test file that starts it.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REST_PROXY_PORT } from "../../../lib/contract";
 import { type ArtifactMirror, type ArtifactVersions, startArtifactMirror } from "../../support/artifact-mirror";
-import { type ProvisionFiles, type ProvisionInputs, type ProvisionRun, describeRun, hostArgs, runProvision, writeProvisionInputs } from "../../support/provision-cli";
+import {
+  type ProvisionFiles,
+  type ProvisionInputs,
+  type ProvisionRun,
+  describeRun,
+  hostArgs,
+  produceRoleOf,
+  runProvision,
+  writeFakeCluster,
+  writeProvisionInputs,
+} from "../../support/provision-cli";
 import { type TestHost, startTestHost } from "../../support/systemd-host";
 
 const OPERATIONS = [
@@ -21,12 +34,12 @@ const OPERATIONS = [
   "classpath profile",
   "client.properties",
   "topics",
+  "kafka-rest user",
   "confluent rest proxy",
   "kafka-rest.properties",
   "kafka-rest.service",
   "kafka-rest running",
 ];
-const REST_PORT = 8082;
 const USER_ID = "itest01";
 const TOPICS = [`${USER_ID}.geo`, `${USER_ID}.pin`, `${USER_ID}.user`];
 const brokers = (generation: string) =>
@@ -35,11 +48,11 @@ const roleArn = (generation: string) => `arn:aws:iam::123456789012:role/${USER_I
 const iamSettings = (role: string) => [
   "security.protocol=SASL_SSL",
   "sasl.mechanism=AWS_MSK_IAM",
-  `sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required awsRoleArn="${role}";`,
+  `sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required awsRoleArn="${role}" awsStsRegion="us-east-1";`,
   "sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClientCallbackHandler",
 ];
 
-/** What the stand-in REST proxy reports about the process serving 8082. */
+/** What the stand-in REST proxy reports about the process serving REST_PROXY_PORT. */
 interface StandIn {
   readonly bootstrapServers: string;
   readonly awsRoleArn: string;
@@ -48,6 +61,7 @@ interface StandIn {
   readonly pid: number;
   readonly startedAt: number;
   readonly user: number;
+  readonly userName: string;
 }
 
 describe.sequential("provisioning the client host over SSH (systemd test host)", () => {
@@ -57,13 +71,12 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
   let knownHosts: string;
   let files: ProvisionFiles;
 
-  // up to 10 minutes: another test run on this machine may hold port 8082
   beforeAll(async () => {
-    // The host reserves 8082 machine-wide (waiting for another test run that holds it) and checks it is free.
-    [host, mirror] = await Promise.all([startTestHost({ reservePorts: [REST_PORT] }), startArtifactMirror()]);
+    host = await startTestHost();
+    mirror = await startArtifactMirror(host.gateway);
     dir = mkdtempSync(join(tmpdir(), "provision-converge-"));
     knownHosts = join(dir, "known_hosts");
-  }, 780_000);
+  });
 
   afterAll(async () => {
     await host?.stop();
@@ -74,12 +87,14 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
   async function configure(generation: string, versions: ArtifactVersions): Promise<ProvisionInputs> {
     const inputs = { userId: USER_ID, bootstrapServers: brokers(generation), roleArn: roleArn(generation), versions, artifacts: await mirror.publish(versions) };
     files = writeProvisionInputs(dir, host, inputs);
+    await writeFakeCluster(host, { produceRoleArn: produceRoleOf(inputs) });
     return inputs;
   }
+  const proxyUrl = (path: string) => `http://${host.host}:${REST_PROXY_PORT}${path}`;
   const provision = (...extra: string[]) => runProvision([...hostArgs(host, files, knownHosts), ...extra]);
   const provisionKilledAfter = (lines: number) => runProvision(hostArgs(host, files, knownHosts), { killAfterLines: lines });
   const changedNames = (run: ProvisionRun) => run.operations.filter((op) => op.status === "changed").map((op) => op.name);
-  const standIn = async (): Promise<StandIn> => (await (await fetch(`http://127.0.0.1:${REST_PORT}/_standin`)).json()) as StandIn;
+  const standIn = async (): Promise<StandIn> => (await (await fetch(proxyUrl("/_standin"))).json()) as StandIn;
   const cat = async (path: string) => (await host.sudo(["cat", path])).stdout;
   const settingLines = (text: string) => text.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("#"));
   /** How many times the REST proxy has started on this boot, from its journal. */
@@ -88,7 +103,7 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
     return journal.stdout.split("\n").filter((line) => line.includes("Server started, listening for requests...")).length;
   };
 
-  it("converges a fresh host: every operation changes, the REST proxy answers on 8082, the files match the contract", async () => {
+  it("converges a fresh host: every operation changes, the REST proxy answers on its port, the files match the contract", async () => {
     const inputs = await configure("gen0", { kafka: "3.8.1", confluent: "8.0.0", mskIamAuth: "2.3.6" });
     const run = await provision("--accept-new-host-key");
 
@@ -100,17 +115,19 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
     expect(run.operations.every((op) => op.host === host.host)).toBe(true);
     expect(readFileSync(knownHosts, "utf8")).toContain(host.knownHostsEntry.split(" ")[2]);
 
-    const root = await fetch(`http://127.0.0.1:${REST_PORT}/`);
+    // bound to 0.0.0.0 as configured: reachable from this machine at the host's address and on the host's loopback
+    const root = await fetch(proxyUrl("/"));
     expect(root.status).toBe(200);
     expect(await root.json()).toEqual({});
-    expect((await host.ssh(["curl", "-fsS", `http://127.0.0.1:${REST_PORT}/`])).stdout).toBe("{}");
+    expect((await host.ssh(["curl", "-fsS", `http://127.0.0.1:${REST_PROXY_PORT}/`])).stdout).toBe("{}");
     const proxy = await standIn();
     expect(proxy).toMatchObject({
       bootstrapServers: inputs.bootstrapServers,
-      awsRoleArn: inputs.roleArn,
+      awsRoleArn: produceRoleOf(inputs),
       version: "8.0.0",
       classpathJar: "/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar",
-      user: Number((await host.ssh(["id", "-u"])).stdout.trim()),
+      user: Number((await host.ssh(["id", "-u", "kafka-rest"])).stdout.trim()),
+      userName: "kafka-rest",
     });
 
     const clientProperties = await cat("/etc/kafka-client/client.properties");
@@ -118,13 +135,19 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
     expect(clientProperties.split("\n")[0]).toMatch(/^# .*managed/);
     const restProperties = await cat("/etc/kafka-rest/kafka-rest.properties");
     expect(settingLines(restProperties).sort()).toEqual(
-      [`bootstrap.servers=${inputs.bootstrapServers}`, `listeners=http://0.0.0.0:${REST_PORT}`, ...iamSettings(inputs.roleArn).map((s) => `client.${s}`)].sort(),
+      [
+        `bootstrap.servers=${inputs.bootstrapServers}`,
+        `listeners=http://0.0.0.0:${REST_PROXY_PORT}`,
+        "api.v3.enable=false",
+        "api.endpoints.blocklist=api.v2.consumers.*",
+        ...iamSettings(produceRoleOf(inputs)).map((s) => `client.${s}`),
+      ].sort(),
     );
     expect((await host.ssh(["stat", "-c", "%a %U", "/etc/kafka-client/client.properties"])).stdout.trim()).toBe("644 root");
 
     const unit = await cat("/etc/systemd/system/kafka-rest.service");
     for (const line of [
-      "User=ec2-user",
+      "User=kafka-rest",
       "Environment=CLASSPATH=/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar",
       "ExecStart=/opt/confluent/bin/kafka-rest-start /etc/kafka-rest/kafka-rest.properties",
       "Restart=on-failure",
@@ -146,6 +169,43 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
     expect(await proxyStarts()).toBe(1);
   }, 240_000);
 
+  it("runs the proxy as its own system user: no login shell, no home, no sudo, owning its log dir", async () => {
+    expect((await host.ssh(["systemctl", "show", "-p", "User", "--value", "kafka-rest.service"])).stdout.trim()).toBe("kafka-rest");
+    const mainPid = (await host.ssh(["systemctl", "show", "-p", "MainPID", "--value", "kafka-rest.service"])).stdout.trim();
+    expect(Number(mainPid)).toBeGreaterThan(0);
+    expect((await host.ssh(["ps", "-o", "user=", "-p", mainPid])).stdout.trim()).toBe("kafka-rest");
+    const [name, , uid, , , home, shell] = (await host.ssh(["getent", "passwd", "kafka-rest"])).stdout.trim().split(":");
+    expect({ name, home, shell }).toEqual({ name: "kafka-rest", home: "/nonexistent", shell: "/usr/sbin/nologin" });
+    expect(Number(uid)).toBeLessThan(1000); // a system account
+    expect((await host.sudo(["test", "-e", "/nonexistent"], { allowFailure: true })).code).toBe(1);
+    const sudoRights = await host.sudo(["sudo", "-l", "-U", "kafka-rest"], { allowFailure: true });
+    expect(sudoRights.stdout).toMatch(/not allowed to run sudo/);
+    expect((await host.ssh(["stat", "-c", "%U", "/var/log/kafka-rest"])).stdout.trim()).toBe("kafka-rest");
+  });
+
+  it("serves v2 produce and the topic list, and refuses consumer and v3 requests", async () => {
+    const listed = await fetch(proxyUrl("/topics"), { headers: { Accept: "application/vnd.kafka.v2+json" } });
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toEqual(expect.arrayContaining(TOPICS));
+    const produced = await fetch(proxyUrl(`/topics/${USER_ID}.pin`), {
+      method: "POST",
+      headers: { "Content-Type": "application/vnd.kafka.json.v2+json", Accept: "application/vnd.kafka.v2+json" },
+      body: JSON.stringify({ records: [{ value: { index: 1 } }] }),
+    });
+    expect(produced.status, await produced.clone().text()).toBe(200);
+    expect(((await produced.json()) as { offsets: unknown[] }).offsets).toHaveLength(1);
+
+    // blocklisted endpoints: 404 to GET, 405 to other methods (kafka-rest ResourceAccesslistFeature)
+    const createConsumer = await fetch(proxyUrl("/consumers/students"), {
+      method: "POST",
+      headers: { "Content-Type": "application/vnd.kafka.v2+json" },
+      body: JSON.stringify({ name: "reader", format: "json" }),
+    });
+    expect(createConsumer.status).toBe(405);
+    expect((await fetch(proxyUrl("/consumers/students/instances/reader/records"))).status).toBe(404);
+    expect((await fetch(proxyUrl("/v3/clusters"))).status).toBe(404);
+  });
+
   it("reports zero changed on an immediate second run, downloads nothing and restarts nothing", async () => {
     const before = await standIn();
     const downloads = mirror.requests.length;
@@ -163,8 +223,9 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
     const before = await standIn();
     const starts = await proxyStarts();
     const inputs = await configure("gen1-brokers", { kafka: "3.8.1", confluent: "8.0.0", mskIamAuth: "2.3.6" });
-    // Only the brokers move: keep the gen0 role ARN.
+    // Only the brokers move: keep the gen0 roles (the cluster still expects gen0's produce role).
     files = writeProvisionInputs(dir, host, { ...inputs, roleArn: roleArn("gen0") });
+    await writeFakeCluster(host, { produceRoleArn: produceRoleOf({ roleArn: roleArn("gen0") }) });
     const run = await provision();
 
     expect(run.code, describeRun(run)).toBe(0);
@@ -198,7 +259,7 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
     expect(details).toMatch(/^\+\+\+/m);
     expect(details).toMatch(/^@@/m);
     expect(details).toContain("-listeners=http://0.0.0.0:9999");
-    expect(details).toContain(`+listeners=http://0.0.0.0:${REST_PORT}`);
+    expect(details).toContain(`+listeners=http://0.0.0.0:${REST_PROXY_PORT}`);
 
     expect(await cat(path)).toBe(drifted);
     expect(await standIn()).toEqual(before);
@@ -211,7 +272,7 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
   }, 90_000);
 
   it("converges on the next run when a run is killed after each operation in turn, with the restart applied", async () => {
-    // 1..10 stop after each operation; 11 stops after daemon-reload, before the restart handler.
+    // 1..11 stop after each operation; 12 stops after daemon-reload, before the restart handler.
     for (let killAfter = 1; killAfter <= OPERATIONS.length + 1; killAfter++) {
       // Every generation moves the brokers, the role ARN and all three versions: most operations change.
       const generation = `kill${killAfter}`;
@@ -233,7 +294,7 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
       const proxy = await standIn();
       expect(proxy, `REST proxy after the kill at ${killAfter}`).toMatchObject({
         bootstrapServers: inputs.bootstrapServers,
-        awsRoleArn: inputs.roleArn,
+        awsRoleArn: produceRoleOf(inputs),
         version: versions.confluent,
         classpathJar: `/opt/aws-msk-iam-auth/aws-msk-iam-auth-${versions.mskIamAuth}-all.jar`,
       });
@@ -241,4 +302,28 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
       expect((await host.ssh(["readlink", "-f", "/opt/kafka"])).stdout.trim()).toBe(`/opt/kafka_2.13-${versions.kafka}`);
     }
   }, 600_000);
+
+  it("fails readiness with the proxy's own message, not a timeout, when the cluster refuses its login; the next run recovers", async () => {
+    const refusal = "org.apache.kafka.common.errors.SaslAuthenticationException: [fake MSK] Access denied: simulated login failure";
+    const inputs = await configure("refused", { kafka: "3.8.1", confluent: "8.0.0", mskIamAuth: "2.3.6" });
+    await writeFakeCluster(host, { produceRoleArn: produceRoleOf(inputs), authFailure: refusal });
+
+    const refused = await provision();
+    expect(refused.code, describeRun(refused)).toBe(1);
+    const failed = refused.operations.filter((op) => op.status === "failed");
+    expect(failed.map((op) => op.name), describeRun(refused)).toEqual(["handler: restart kafka-rest"]);
+    expect(failed[0].details.join("\n")).toContain(`kafka-rest.service answered GET http://127.0.0.1:${REST_PROXY_PORT}/topics with HTTP 401: Authentication failed: ${refusal}`);
+    expect(failed[0].details.join("\n")).not.toMatch(/within \d+ s/);
+    expect(refused.durationMs, describeRun(refused)).toBeLessThan(45_000);
+    // the restart is still owed: recorded on the host for the next run
+    expect((await cat("/var/lib/pipeline-provision/pending-handlers")).split("\n")).toContain("restart kafka-rest");
+
+    await writeFakeCluster(host, { produceRoleArn: produceRoleOf(inputs) });
+    // the recorded handlers run again (a daemon-reload recorded with the restart is re-run too); no operation changes
+    const recovered = await provision();
+    expect(recovered.code, describeRun(recovered)).toBe(0);
+    expect(changedNames(recovered).filter((name) => !name.startsWith("handler: ")), describeRun(recovered)).toEqual([]);
+    expect(changedNames(recovered), describeRun(recovered)).toContain("handler: restart kafka-rest");
+    expect((await standIn()).awsRoleArn).toBe(produceRoleOf(inputs));
+  }, 120_000);
 });

@@ -2,16 +2,15 @@
  * What the provisioning CLI refuses, against a real systemd host over SSH: a user whose sudo
  * needs a password, a tampered artifact (checksum mismatch), and a changed host key.
  *
- * One fresh container for the file; it never starts the REST proxy (only the packages and kafka
- * tags run), so it can run beside converge.test.ts, which owns port 8082.
+ * One fresh container for the file, in its own network namespace, so it runs beside converge.test.ts.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ArtifactMirror, type ArtifactVersions, startArtifactMirror } from "../../support/artifact-mirror";
+import { REST_PROXY_PORT } from "../../../lib/contract";
 import { type ProvisionFiles, type ProvisionRun, describeRun, hostArgs, runProvision, writeProvisionInputs } from "../../support/provision-cli";
-import { freePort } from "../../support/net";
 import { type TestHost, startTestHost } from "../../support/systemd-host";
 
 const USER_ID = "itest02";
@@ -36,8 +35,8 @@ describe.sequential("provisioning refusals (systemd test host)", () => {
   let files: ProvisionFiles;
 
   beforeAll(async () => {
-    // This file never starts the REST proxy: no reservation of its port 8082.
-    [host, mirror] = await Promise.all([startTestHost({ reservePorts: [] }), startArtifactMirror()]);
+    host = await startTestHost();
+    mirror = await startArtifactMirror(host.gateway);
     dir = mkdtempSync(join(tmpdir(), "provision-refusals-"));
     knownHosts = join(dir, "known_hosts");
   });
@@ -101,12 +100,13 @@ describe.sequential("provisioning refusals (systemd test host)", () => {
     expect((await host.ssh(["bash", "-lc", "echo $CLASSPATH"])).stdout.trim()).toBe("/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar");
   }, 240_000);
 
-  it("uses stand-ins that enforce the real contract: IAM settings, the jar on CLASSPATH, the listener", async () => {
+  it("uses stand-ins that enforce the real contract: IAM settings with the STS region, the lockdown, the jar on CLASSPATH, the listener", async () => {
     // The installed stand-in kafka-topics.sh (java is there now), and a stand-in REST proxy unpacked by hand.
     const jar = "/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar";
     const topics = (env: string[], ...args: string[]) =>
       host.ssh(["env", ...env, "/opt/kafka/bin/kafka-topics.sh", "--bootstrap-server", BROKERS, ...args], { allowFailure: true });
     await host.ssh(["sh", "-c", "grep -v '^sasl.mechanism' /etc/kafka-client/client.properties > /tmp/no-mechanism.properties"]);
+    await host.ssh(["sh", "-c", "sed 's/ awsStsRegion=\"[^\"]*\"//' /etc/kafka-client/client.properties > /tmp/no-region.properties"]);
 
     const accepted = await topics([`CLASSPATH=${jar}`], "--command-config", "/etc/kafka-client/client.properties", "--list");
     expect(accepted.code, accepted.stderr).toBe(0);
@@ -114,6 +114,7 @@ describe.sequential("provisioning refusals (systemd test host)", () => {
     for (const [env, args, refusal] of [
       [[`CLASSPATH=${jar}`], ["--list"], /command-config/],
       [[`CLASSPATH=${jar}`], ["--command-config", "/tmp/no-mechanism.properties", "--list"], /sasl\.mechanism/],
+      [[`CLASSPATH=${jar}`], ["--command-config", "/tmp/no-region.properties", "--list"], /awsStsRegion/],
       [["CLASSPATH=/opt/aws-msk-iam-auth/missing-all.jar"], ["--command-config", "/etc/kafka-client/client.properties", "--list"], /aws-msk-iam-auth/],
     ] as const) {
       const refused = await topics([...env], ...args);
@@ -122,7 +123,8 @@ describe.sequential("provisioning refusals (systemd test host)", () => {
     }
 
     const { confluentBaseUrl } = await mirror.publish(INSTALLED);
-    const port = await freePort();
+    // the host has a network of its own: the proxy's real port is free there
+    const port = REST_PROXY_PORT;
     const rest = (properties: string[], classpath = jar) =>
       host.ssh(
         [
@@ -134,9 +136,12 @@ describe.sequential("provisioning refusals (systemd test host)", () => {
       );
     await host.ssh(["sh", "-c", `curl -fsS ${confluentBaseUrl}/8.0/confluent-community-8.0.0.tar.gz | tar -xz -C /tmp`]);
     const client = (await host.ssh(["cat", "/etc/kafka-client/client.properties"])).stdout.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => `client.${l}`);
-    const good = [`bootstrap.servers=${BROKERS}`, `listeners=http://0.0.0.0:${port}`, ...client];
+    const lockdown = ["api.v3.enable=false", "api.endpoints.blocklist=api.v2.consumers.*"];
+    const good = [`bootstrap.servers=${BROKERS}`, `listeners=http://0.0.0.0:${port}`, ...lockdown, ...client];
     expect((await rest(good.filter((l) => !l.startsWith("bootstrap.servers")))).stderr).toMatch(/bootstrap\.servers/);
-    expect((await rest([...good.slice(0, 1), `listeners=http://localhost:${port}`, ...client])).stderr).toMatch(/listeners/);
+    expect((await rest([...good.slice(0, 1), `listeners=http://localhost:${port}`, ...lockdown, ...client])).stderr).toMatch(/listeners/);
+    expect((await rest(good.filter((l) => !l.startsWith("api.v3.enable")))).stderr).toMatch(/api\.v3\.enable=false/);
+    expect((await rest(good.filter((l) => !l.startsWith("api.endpoints.blocklist")))).stderr).toMatch(/api\.v2\.consumers\.\*/);
     expect((await rest(good.filter((l) => !l.startsWith("client.sasl.jaas.config")))).stderr).toMatch(/client\.sasl\.jaas\.config/);
     expect((await rest(good, "/tmp/nothing.jar")).stderr).toMatch(/aws-msk-iam-auth/);
     // Accepted: it serves until `timeout` stops it; ask it from the test (shared network) meanwhile.
@@ -144,7 +149,7 @@ describe.sequential("provisioning refusals (systemd test host)", () => {
     let answer: unknown;
     for (let i = 0; i < 30 && answer === undefined; i++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      answer = await fetch(`http://127.0.0.1:${port}/_standin`).then((r) => r.json(), () => undefined);
+      answer = await fetch(`http://${host.host}:${port}/_standin`).then((r) => r.json(), () => undefined);
     }
     expect(answer).toMatchObject({ bootstrapServers: BROKERS, awsRoleArn: ROLE_ARN, classpathJar: jar });
     expect((await serving).stdout).toContain("Server started, listening for requests...");

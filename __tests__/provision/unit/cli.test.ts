@@ -8,33 +8,54 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import type { StackOutputs } from "../../../lib/contract";
 import { USAGE, main } from "../../../provision/cli";
+import { CLIENT_HOST_OUTPUTS } from "../../../provision/client-host";
 
 const repo = resolve(__dirname, "../../..");
 const dir = mkdtempSync(join(tmpdir(), "provision-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const outputs = {
-  pipeline: {
-    client_public_dns: "127.0.0.1",
-    ssh_user: "ec2-user",
-    msk_bootstrap_brokers_sasl_iam: "b-1:9098",
-    access_role_arn: "arn:aws:iam::123456789012:role/x",
-    topics: ["0a1b2c3d4e5f.pin", "0a1b2c3d4e5f.geo", "0a1b2c3d4e5f.user"],
-    user_id: "0a1b2c3d4e5f",
-  },
+/** Every output of lib/contract.ts, for the stack pipeline.example.yaml describes. */
+const deployed: StackOutputs = {
+  invoke_url: "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
+  api_auth: "iam",
+  client_public_dns: "127.0.0.1",
+  client_instance_id: "i-0123456789abcdef0",
+  ssh_user: "ec2-user",
+  msk_bootstrap_brokers_sasl_iam: "b-1:9098",
+  msk_kafka_version: "3.8.x",
+  kafka_cli_version: "3.8.1",
+  access_role_arn: "arn:aws:iam::123456789012:role/0a1b2c3d4e5f-ec2-access-role",
+  produce_role_arn: "arn:aws:iam::123456789012:role/0a1b2c3d4e5f-produce-role",
+  bucket_name: "user-0a1b2c3d4e5f-bucket",
+  region: "us-east-1",
+  user_id: "0a1b2c3d4e5f",
+  topics: ["0a1b2c3d4e5f.pin", "0a1b2c3d4e5f.geo", "0a1b2c3d4e5f.user"],
+  topic_partitions: 1,
+  dead_letter_topic: "0a1b2c3d4e5f-dlq",
+  connector_name: "0a1b2c3d4e5f-s3-sink",
+  connector_arn: "arn:aws:kafkaconnect:us-east-1:123456789012:connector/0a1b2c3d4e5f-s3-sink/abc",
+  connector_log_group: "/aws/vendedlogs/msk-connect/0a1b2c3d4e5f",
 };
+const outputs = { pipeline: deployed };
 const outputsFile = join(dir, "outputs.json");
 writeFileSync(outputsFile, JSON.stringify(outputs));
 const identity = join(dir, "id_ed25519");
 writeFileSync(identity, "not a key");
 
-async function cli(...args: string[]) {
+async function cliWith(env: { pipelineConfig?: string; askPassphrase?: (prompt: string) => Promise<string> }, ...args: string[]) {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const code = await main(args, { cwd: repo, home: dir, stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) });
+  const code = await main(args, { cwd: repo, home: dir, ...env, stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) });
   return { code, stdout, stderr };
 }
+const cli = (...args: string[]) => cliWith({}, ...args);
+const outputsWith = (name: string, changes: Partial<StackOutputs>) => {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify({ pipeline: { ...deployed, ...changes } }));
+  return file;
+};
 
 const base = ["--config", "pipeline.example.yaml", "--outputs", outputsFile];
 
@@ -84,22 +105,95 @@ describe("provision CLI", () => {
     expect(stderr).toEqual([`error: identity file ${join(repo, "no-such-key")} not found (pass the private key of the stack's key pair with --identity <file>, or run ssh-agent)`]);
   });
 
-  it("reports an unreachable host in one line", async () => {
-    // a port that was just free: nothing listens, so the connection is refused
+  /** A port that was just free: nothing listens, so a connection is refused. */
+  async function refusedPort(): Promise<number> {
     const server = createServer();
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as { port: number }).port;
     await new Promise((r) => server.close(r));
+    return port;
+  }
+
+  it("names a directory given as --identity in one line", async () => {
+    const { code, stderr } = await cli(...base, "--identity", dir);
+    expect(code).toBe(1);
+    expect(stderr).toEqual([`error: --identity ${dir} is a directory, expected a private key file (e.g. --identity ~/.ssh/id_ed25519)`]);
+  });
+
+  describe("a passphrase-protected key", () => {
+    const encrypted = join(dir, "id_encrypted");
+    spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "open sesame", "-C", "test", "-f", encrypted]);
+
+    it("without a terminal says to use ssh-agent, in one line", async () => {
+      const { code, stderr } = await cli(...base, "--identity", encrypted);
+      expect(code).toBe(1);
+      expect(stderr).toEqual([
+        `error: identity ${encrypted} is passphrase-protected and there is no terminal to ask for it (load it into ssh-agent with ssh-add ${encrypted} and run with SSH_AUTH_SOCK set)`,
+      ]);
+    });
+
+    it("on a terminal asks for the passphrase, refuses a wrong one, and connects with the right one", async () => {
+      const prompts: string[] = [];
+      const ask = (answer: string) => async (prompt: string) => (prompts.push(prompt), answer);
+      const wrong = await cliWith({ askPassphrase: ask("guess") }, ...base, "--identity", encrypted);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toHaveLength(1);
+      expect(wrong.stderr[0]).toMatch(new RegExp(`^error: identity ${encrypted}: wrong passphrase \\(.*\\); try again, or load the key into ssh-agent with ssh-add$`));
+      const port = await refusedPort();
+      const right = await cliWith({ askPassphrase: ask("open sesame") }, ...base, "--identity", encrypted, "--port", String(port));
+      // past the key: the connection attempt is what fails now
+      expect(right.stderr).toEqual([`error: cannot reach 127.0.0.1:${port}: ECONNREFUSED (check --host/--port, that the host is running and that the security group allows your address)`]);
+      expect(prompts).toEqual([`Enter passphrase for ${encrypted}: `, `Enter passphrase for ${encrypted}: `]);
+    });
+  });
+
+  it("reports an unreachable host in one line", async () => {
+    const port = await refusedPort();
     const { code, stderr } = await cli(...base, "--identity", identity, "--port", String(port));
     expect(code).toBe(1);
     expect(stderr).toEqual([`error: cannot reach 127.0.0.1:${port}: ECONNREFUSED (check --host/--port, that the host is running and that the security group allows your address)`]);
   });
 
-  it("warns when the config has topics the deployed stack does not", async () => {
-    const fewer = join(dir, "fewer.json");
-    writeFileSync(fewer, JSON.stringify({ pipeline: { ...outputs.pipeline, topics: ["0a1b2c3d4e5f.pin"] } }));
+  it("warns when the config has topics the deployed stack does not, and provisions the deployed ones only", async () => {
+    const fewer = outputsWith("fewer.json", { topics: ["0a1b2c3d4e5f.pin"] });
     const { stderr } = await cli("--config", "pipeline.example.yaml", "--outputs", fewer, "--identity", join(dir, "absent"));
-    expect(stderr[0]).toBe("warning: topics 0a1b2c3d4e5f.geo, 0a1b2c3d4e5f.user are in the config but not in the stack outputs; run npx cdktf deploy so the access role may use them");
+    expect(stderr[0]).toBe(
+      "warning: topics 0a1b2c3d4e5f.geo, 0a1b2c3d4e5f.user are in the config but not in the stack outputs; provisioning the deployed topics only (run npx cdktf deploy to add them)",
+    );
+  });
+
+  it("the deployed Kafka version wins over the config's, with one notice line on stderr", async () => {
+    const moved = outputsWith("moved.json", { msk_kafka_version: "3.9.x", kafka_cli_version: "3.9.1" });
+    const { code, stderr } = await cli("--config", "pipeline.example.yaml", "--outputs", moved, "--identity", join(dir, "absent"));
+    expect(code).toBe(1); // the missing identity stops the run after the notice
+    expect(stderr).toHaveLength(2);
+    expect(stderr[0]).toBe(
+      `notice: the deployed cluster runs MSK 3.9.x with the Kafka CLI 3.9.1 (${moved}), but the config says msk.kafkaVersion 3.8.x and software.kafkaCliVersion 3.8.1; ` +
+        "installing the deployed 3.9.1 (run npx cdktf deploy to move the cluster, or align the config)",
+    );
+    expect(stderr[1]).toMatch(/^error: identity file .*absent not found/);
+  });
+
+  it("reports every missing output at once, naming each", async () => {
+    const partial = join(dir, "partial.json");
+    writeFileSync(partial, JSON.stringify({ pipeline: { client_public_dns: "127.0.0.1", ssh_user: "ec2-user", user_id: "0a1b2c3d4e5f", region: "us-east-1" } }));
+    const { code, stderr, stdout } = await cli("--config", "pipeline.example.yaml", "--outputs", partial);
+    const missing = CLIENT_HOST_OUTPUTS.filter((name) => !["client_public_dns", "ssh_user", "user_id", "region"].includes(name));
+    expect(missing).toHaveLength(7);
+    expect(code).toBe(1);
+    expect(stdout).toEqual([]);
+    expect(stderr).toHaveLength(1);
+    const [head, ...problems] = stderr[0].split("\n");
+    expect(head).toBe(`error: outputs file ${partial}: 7 problems (re-run npx cdktf deploy --outputs-file ${partial})`);
+    expect(problems.map((line) => line.trim().split(" ")[0])).toEqual(missing);
+    expect(problems.every((line) => line.includes(" is missing, expected "))).toBe(true);
+  });
+
+  it("reads the config named by PIPELINE_CONFIG when --config is not given, and --config wins over it", async () => {
+    const fromEnv = await cliWith({ pipelineConfig: "from-env.yaml" }, "--outputs", outputsFile);
+    expect(fromEnv.stderr[0]).toMatch(new RegExp(`^error: ${join(repo, "from-env.yaml")}: 1 problem\n  config: got file not found`));
+    const fromFlag = await cliWith({ pipelineConfig: "from-env.yaml" }, "--config", "from-flag.yaml", "--outputs", outputsFile);
+    expect(fromFlag.stderr[0]).toMatch(new RegExp(`^error: ${join(repo, "from-flag.yaml")}: 1 problem`));
   });
 
   it("host.mjs runs under plain node", () => {

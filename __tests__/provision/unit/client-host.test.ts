@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../lib/config";
-import { type ClientHostSettings, artifactUrls, clientHostPaths, clientHostPlay, clientHostSettings } from "../../../provision/client-host";
+import { REST_PROXY_PORT } from "../../../lib/contract";
+import { type ClientHostOutputs, type ClientHostSettings, artifactUrls, clientHostPaths, clientHostPlay, clientHostSettings, kafkaVersionNotice } from "../../../provision/client-host";
 import { WRITE_PENDING_SCRIPT, exitCode, runPlay } from "../../../provision/engine";
 import { OS_FACTS_SCRIPT } from "../../../provision/facts";
 import { ARCHIVE_FACTS_SCRIPT, REMOTE_FILE_FACTS_SCRIPT } from "../../../provision/ops/download";
@@ -17,10 +18,13 @@ import { FILE_FACTS_SCRIPT, sha256 } from "../../../provision/ops/file";
 import { MISSING_PACKAGES_SCRIPT } from "../../../provision/ops/packages";
 import { SERVICE_FACTS_SCRIPT } from "../../../provision/ops/service";
 import { LIST_TOPICS_SCRIPT } from "../../../provision/ops/topics";
+import { USER_FACTS_SCRIPT } from "../../../provision/ops/user";
 import { MANAGED_HEADER, classpathProfile, clientProperties, kafkaRestProperties, kafkaRestUnit } from "../../../provision/templates";
 import { FakeHost, type RecordedCommand } from "./fake-host";
 
 const ROLE = "arn:aws:iam::123456789012:role/0a1b2c3d4e5f-ec2-access-role";
+const PRODUCE_ROLE = "arn:aws:iam::123456789012:role/0a1b2c3d4e5f-produce-role";
+const REGION = "us-east-1";
 const BROKERS = "b-1.pipeline.abc.c2.kafka.us-east-1.amazonaws.com:9098,b-2.pipeline.abc.c2.kafka.us-east-1.amazonaws.com:9098";
 const repo = resolve(__dirname, "../../..");
 const config = parseConfig(
@@ -32,38 +36,54 @@ artifacts: { kafkaBaseUrl: "http://127.0.0.1:8000/kafka", kafkaSha256: ${"a".rep
 `,
   { source: "test.yaml", baseDir: repo },
 );
-const settings: ClientHostSettings = clientHostSettings(config, { ssh_user: "ec2-user", msk_bootstrap_brokers_sasl_iam: BROKERS, access_role_arn: ROLE });
+/** The deployed stack's outputs for this config (the same Kafka versions). */
+const outputs: ClientHostOutputs = {
+  client_public_dns: "ec2-3-80-1-2.compute-1.amazonaws.com",
+  ssh_user: "ec2-user",
+  user_id: "0a1b2c3d4e5f",
+  region: REGION,
+  msk_bootstrap_brokers_sasl_iam: BROKERS,
+  msk_kafka_version: "3.8.x",
+  kafka_cli_version: "3.8.1",
+  access_role_arn: ROLE,
+  produce_role_arn: PRODUCE_ROLE,
+  topics: ["0a1b2c3d4e5f.pin", "0a1b2c3d4e5f.geo", "0a1b2c3d4e5f.user"],
+  topic_partitions: 1,
+};
+const settings: ClientHostSettings = clientHostSettings(config, outputs);
 const paths = clientHostPaths(settings);
 const dir = mkdtempSync(join(tmpdir(), "client-host-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("templates", () => {
-  it("client.properties has the seed's four MSK IAM settings with the role ARN", () => {
-    expect(clientProperties({ roleArn: ROLE })).toBe(
+  it("client.properties has the seed's four MSK IAM settings with the access role ARN and the STS region", () => {
+    expect(clientProperties({ roleArn: ROLE, region: REGION })).toBe(
       `${MANAGED_HEADER}
 security.protocol=SASL_SSL
 sasl.mechanism=AWS_MSK_IAM
-sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required awsRoleArn="${ROLE}";
+sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required awsRoleArn="${ROLE}" awsStsRegion="${REGION}";
 sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClientCallbackHandler
 `,
     );
   });
 
-  it("kafka-rest.properties has the brokers, the 8082 listener and every client setting with the client. prefix", () => {
-    expect(kafkaRestProperties({ bootstrapServers: BROKERS, roleArn: ROLE, port: 8082 })).toBe(
+  it("kafka-rest.properties has the brokers, the listener, v3 and v2 consumers off, and every client setting with the client. prefix", () => {
+    expect(kafkaRestProperties({ bootstrapServers: BROKERS, roleArn: PRODUCE_ROLE, region: REGION, port: REST_PROXY_PORT })).toBe(
       `${MANAGED_HEADER}
 bootstrap.servers=${BROKERS}
-listeners=http://0.0.0.0:8082
+listeners=http://0.0.0.0:${REST_PROXY_PORT}
+api.v3.enable=false
+api.endpoints.blocklist=api.v2.consumers.*
 client.security.protocol=SASL_SSL
 client.sasl.mechanism=AWS_MSK_IAM
-client.sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required awsRoleArn="${ROLE}";
+client.sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required awsRoleArn="${PRODUCE_ROLE}" awsStsRegion="${REGION}";
 client.sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClientCallbackHandler
 `,
     );
   });
 
   it("refuses values that would break the properties format", () => {
-    expect(() => kafkaRestProperties({ bootstrapServers: "a:9098\nlisteners=http://evil", roleArn: ROLE, port: 8082 })).toThrow(/single line/);
+    expect(() => kafkaRestProperties({ bootstrapServers: "a:9098\nlisteners=http://evil", roleArn: ROLE, region: REGION, port: REST_PROXY_PORT })).toThrow(/single line/);
   });
 
   it("the profile puts the jar on CLASSPATH and the CLI on PATH for login shells", () => {
@@ -72,13 +92,13 @@ client.sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClient
     expect(result.stdout).toBe(`/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar\n/usr/bin:/bin:/opt/kafka/bin\n`);
   });
 
-  const unitVars = { user: "ec2-user", classpath: paths.iamJar, startScript: paths.restStart, propertiesFile: paths.restProperties, logDir: paths.restLogDir };
+  const unitVars = { user: "kafka-rest", classpath: paths.iamJar, startScript: paths.restStart, propertiesFile: paths.restProperties, logDir: paths.restLogDir };
 
-  it("the unit runs kafka-rest-start as the SSH user with CLASSPATH, restarts on failure, and is wanted by multi-user", () => {
+  it("the unit runs kafka-rest-start as the proxy's own user with CLASSPATH, restarts on failure, and is wanted by multi-user", () => {
     const unit = kafkaRestUnit(unitVars);
     expect(unit.startsWith(`${MANAGED_HEADER}\n`)).toBe(true);
     for (const line of [
-      "User=ec2-user",
+      "User=kafka-rest",
       "Environment=CLASSPATH=/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar",
       "ExecStart=/opt/confluent/bin/kafka-rest-start /etc/kafka-rest/kafka-rest.properties",
       "Restart=on-failure",
@@ -120,6 +140,7 @@ describe("the play", () => {
       ["classpath profile", "kafka", ""],
       ["client.properties", "kafka", ""],
       ["topics", "topics", ""],
+      ["kafka-rest user", "rest-proxy", "restart kafka-rest"],
       ["confluent rest proxy", "rest-proxy", "restart kafka-rest"],
       ["kafka-rest.properties", "rest-proxy", "restart kafka-rest"],
       ["kafka-rest.service", "rest-proxy", "daemon-reload,restart kafka-rest"],
@@ -140,13 +161,44 @@ describe("the play", () => {
   });
 });
 
+describe("settings: cluster facts from the outputs, the host's software from the config", () => {
+  it("takes brokers, roles, region, topics, partitions and the Kafka CLI release from the outputs", () => {
+    expect(settings).toMatchObject({
+      bootstrapServers: BROKERS,
+      accessRoleArn: ROLE,
+      produceRoleArn: PRODUCE_ROLE,
+      region: REGION,
+      topics: outputs.topics,
+      partitions: 1,
+      kafkaCliVersion: "3.8.1",
+      confluentVersion: "8.0.0",
+      mskIamAuthVersion: "2.3.6",
+    });
+    expect(settings.artifacts.kafkaSha256).toBe("a".repeat(64));
+    expect(kafkaVersionNotice(config, outputs, "outputs.json")).toBeUndefined();
+  });
+
+  it("the deployed version wins over the config's: the deployed CLI is installed, without the config's kafkaSha256, with a one-line notice", () => {
+    const deployed = { ...outputs, msk_kafka_version: "3.9.x" as const, kafka_cli_version: "3.9.1", topics: ["0a1b2c3d4e5f.pin"], topic_partitions: 3 };
+    const moved = clientHostSettings(config, deployed);
+    expect(moved).toMatchObject({ kafkaCliVersion: "3.9.1", topics: ["0a1b2c3d4e5f.pin"], partitions: 3 });
+    expect(moved.artifacts.kafkaSha256).toBeUndefined();
+    expect(moved.artifacts.kafkaBaseUrl).toBe("http://127.0.0.1:8000/kafka");
+    expect(artifactUrls(moved).kafka).toBe("http://127.0.0.1:8000/kafka/3.9.1/kafka_2.13-3.9.1.tgz");
+    expect(kafkaVersionNotice(config, deployed, "outputs.json")).toBe(
+      "notice: the deployed cluster runs MSK 3.9.x with the Kafka CLI 3.9.1 (outputs.json), but the config says msk.kafkaVersion 3.8.x and software.kafkaCliVersion 3.8.1; " +
+        "installing the deployed 3.9.1 (not verified against artifacts.kafkaSha256, the checksum of 3.8.1) (run npx cdktf deploy to move the cluster, or align the config)",
+    );
+  });
+});
+
 /** Answers every probe of the play as a fresh (or, with converged, a fully provisioned) host would. */
 function simulatedHost(os: "amazon" | "debian", converged: boolean): FakeHost {
   const rendered = new Map<string, string>([
     [paths.profile, classpathProfile({ jar: paths.iamJar, kafkaBin: "/opt/kafka/bin" })],
-    [paths.clientProperties, clientProperties({ roleArn: ROLE })],
-    [paths.restProperties, kafkaRestProperties({ bootstrapServers: BROKERS, roleArn: ROLE, port: 8082 })],
-    [paths.restUnit, kafkaRestUnit({ user: "ec2-user", classpath: paths.iamJar, startScript: paths.restStart, propertiesFile: paths.restProperties, logDir: paths.restLogDir })],
+    [paths.clientProperties, clientProperties({ roleArn: ROLE, region: REGION })],
+    [paths.restProperties, kafkaRestProperties({ bootstrapServers: BROKERS, roleArn: PRODUCE_ROLE, region: REGION, port: REST_PROXY_PORT })],
+    [paths.restUnit, kafkaRestUnit({ user: "kafka-rest", classpath: paths.iamJar, startScript: paths.restStart, propertiesFile: paths.restProperties, logDir: paths.restLogDir })],
   ]);
   const links: Record<string, string> = { "/opt/kafka": paths.kafkaVersioned, "/opt/confluent": paths.confluentVersioned };
   return new FakeHost((c: RecordedCommand) => {
@@ -165,6 +217,8 @@ function simulatedHost(os: "amazon" | "debian", converged: boolean): FakeHost {
         return { stdout: converged ? `type=file\nstat=644 root root\nsha256=${sha256(rendered.get(path)!)}\n` : "type=absent\n" };
       case LIST_TOPICS_SCRIPT:
         return { stdout: converged ? settings.topics.join("\n") : "#kafka-cli-missing\n" };
+      case USER_FACTS_SCRIPT:
+        return { stdout: converged ? "kafka-rest:x:999:999:Confluent REST proxy:/nonexistent:/usr/sbin/nologin\n" : "" };
       case SERVICE_FACTS_SCRIPT:
         return { stdout: converged ? "enabled=enabled\nactive=active\n" : "enabled=\nactive=inactive\n" };
       default:
@@ -179,7 +233,7 @@ describe("whole play against simulated hosts", () => {
     const lines: string[] = [];
     const recap = await runPlay(host, clientHostPlay(settings), { check: true, print: (l) => lines.push(l) });
     expect(lines.filter((l) => !l.startsWith("  "))).toEqual([
-      ...["packages", "kafka cli", "msk iam auth jar", "classpath profile", "client.properties", "topics", "confluent rest proxy", "kafka-rest.properties", "kafka-rest.service", "kafka-rest running"].map((n) => `changed: [fake] ${n}`),
+      ...["packages", "kafka cli", "msk iam auth jar", "classpath profile", "client.properties", "topics", "kafka-rest user", "confluent rest proxy", "kafka-rest.properties", "kafka-rest.service", "kafka-rest running"].map((n) => `changed: [fake] ${n}`),
       "changed: [fake] handler: daemon-reload",
       "changed: [fake] handler: restart kafka-rest",
     ]);
@@ -187,17 +241,17 @@ describe("whole play against simulated hosts", () => {
     expect(lines).toContain("  would download http://127.0.0.1:8000/kafka/3.8.1/kafka_2.13-3.8.1.tgz (sha256 verified) and unpack it to /opt/kafka_2.13-3.8.1");
     expect(host.commands.every((c) => c.argv[2] !== WRITE_PENDING_SCRIPT)).toBe(true);
     // reads only: gathers of root-owned files use sudo, but nothing that writes runs
-    expect(host.commands).toHaveLength(11);
+    expect(host.commands).toHaveLength(12);
     expect(exitCode(recap, true)).toBe(2);
   });
 
-  it("a converged host is all ok in 11 round trips (OS facts + one probe per operation)", async () => {
+  it("a converged host is all ok in 12 round trips (OS facts + one probe per operation)", async () => {
     const host = simulatedHost("amazon", true);
     const lines: string[] = [];
     const recap = await runPlay(host, clientHostPlay(settings), { print: (l) => lines.push(l) });
     expect(lines.every((l) => l.startsWith("ok: [fake] "))).toBe(true);
-    expect(recap).toEqual({ ok: 10, changed: 0, failed: 0, skipped: 0 });
-    expect(host.roundTrips).toBe(11);
+    expect(recap).toEqual({ ok: 11, changed: 0, failed: 0, skipped: 0 });
+    expect(host.roundTrips).toBe(12);
   });
 
   it("--diff on a fresh host shows every managed file with its header", async () => {

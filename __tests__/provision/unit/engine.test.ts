@@ -6,8 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { type Operation, PENDING_HANDLERS_FILE, type Play, WRITE_PENDING_SCRIPT, exitCode, recapLine, runPlay } from "../../../provision/engine";
 import { OS_FACTS_SCRIPT } from "../../../provision/facts";
+import { SERVICE_FACTS_SCRIPT, START_AND_WAIT_SCRIPT, daemonReloadHandler, restartHandler, serviceOperation } from "../../../provision/ops/service";
 import { SudoError } from "../../../provision/remote";
-import { FakeHost, type RecordedCommand } from "./fake-host";
+import { FakeHost, type RecordedCommand, type Responder } from "./fake-host";
 
 /** A host whose "files" are a map; operations below set keys in it through recorded commands. */
 class StatefulFakeHost extends FakeHost {
@@ -15,8 +16,10 @@ class StatefulFakeHost extends FakeHost {
     readonly state: Map<string, string>,
     pending: string[] = [],
     sudo = "ok",
+    /** Answers commands the map does not model (a service's probes); undefined falls through. */
+    other: Responder = () => undefined,
   ) {
-    super((c) => this.answer(c, pending, sudo));
+    super((c) => other(c) ?? this.answer(c, pending, sudo));
   }
 
   private answer(c: RecordedCommand, pending: string[], sudo: string) {
@@ -189,6 +192,75 @@ describe("runPlay", () => {
     await expect(converge(host, play())).rejects.toThrow(SudoError);
     await expect(converge(host, play())).rejects.toThrow(/^\[fake\] sudo -n failed for user ec2-user: sudo: a password is required \(fix: give ec2-user passwordless sudo/);
     expect(host.commands.every((c) => c.argv[2] === OS_FACTS_SCRIPT)).toBe(true);
+  });
+});
+
+describe("handlers a service operation declares as data", () => {
+  const spec = { unit: "app.service", readyUrl: "http://127.0.0.1:9/topics", readyListing: ["t1"], restartHandler: "restart app", daemonReloadHandler: "daemon-reload" };
+  const servicePlay = (unit: string): Play => ({
+    operations: [setting("unit", "unit", unit, ["daemon-reload", "restart app"]), serviceOperation("app running", ["t"], spec)],
+    handlers: [daemonReloadHandler("daemon-reload"), restartHandler("restart app", spec)],
+  });
+
+  /** A host whose unit file is "u1" and whose service is in the given state; records what changes it. */
+  function serviceHost(service: { enabled: string; active: string }) {
+    const host = new StatefulFakeHost(new Map([["unit", "u1"]]), [], "ok", (c) => {
+      if (c.argv[2] === SERVICE_FACTS_SCRIPT) return { stdout: `enabled=${service.enabled}\nactive=${service.active}\n` };
+      if (c.argv[2] === START_AND_WAIT_SCRIPT) return { stdout: "ready_after_ms=500\n" };
+      return undefined;
+    });
+    /** The changing commands, start-and-wait shown with the systemctl command it runs. */
+    const actions = () =>
+      host.writes.filter((w) => !w.includes(SERVICE_FACTS_SCRIPT)).map((w) => (w.includes(START_AND_WAIT_SCRIPT) ? `wait for ${w.slice(w.indexOf("app.service 1 t1 ") + "app.service 1 t1 ".length)}` : w));
+    return { host, actions };
+  }
+
+  it("a fresh start after a unit change: daemon-reload runs before the start, and no restart follows", async () => {
+    const { host, actions } = serviceHost({ enabled: "disabled", active: "inactive" });
+    const { lines } = await converge(host, servicePlay("u2"), { verbose: true });
+    expect(actions()).toEqual([
+      "pending: daemon-reload,restart app",
+      "write unit u2",
+      "systemctl daemon-reload",
+      "wait for systemctl enable --now app.service",
+      `rm -f ${PENDING_HANDLERS_FILE}`,
+    ]);
+    expect(lines.filter((l) => !l.startsWith("  "))).toEqual(["changed: [fake] unit", "changed: [fake] app running"]);
+    expect(lines).toContain("  ran daemon-reload first");
+  });
+
+  it("a running service after a unit change: no start, daemon-reload then one restart at the end", async () => {
+    const { host, actions } = serviceHost({ enabled: "enabled", active: "active" });
+    const { lines } = await converge(host, servicePlay("u2"));
+    expect(actions()).toEqual([
+      "pending: daemon-reload,restart app",
+      "write unit u2",
+      "systemctl daemon-reload",
+      "wait for systemctl restart app.service",
+      `rm -f ${PENDING_HANDLERS_FILE}`,
+    ]);
+    expect(lines).toEqual(["changed: [fake] unit", "ok: [fake] app running", "changed: [fake] handler: daemon-reload", "changed: [fake] handler: restart app"]);
+  });
+
+  it("a running but disabled service: enabling runs the queued daemon-reload first and does not satisfy the restart", async () => {
+    const { host, actions } = serviceHost({ enabled: "disabled", active: "active" });
+    const { lines } = await converge(host, servicePlay("u2"));
+    expect(actions()).toEqual([
+      "pending: daemon-reload,restart app",
+      "write unit u2",
+      "systemctl daemon-reload",
+      "systemctl enable app.service",
+      "wait for systemctl restart app.service",
+      `rm -f ${PENDING_HANDLERS_FILE}`,
+    ]);
+    expect(lines).toEqual(["changed: [fake] unit", "changed: [fake] app running", "changed: [fake] handler: restart app"]);
+  });
+
+  it("a start with nothing queued runs no handler", async () => {
+    const { host, actions } = serviceHost({ enabled: "enabled", active: "failed" });
+    const { lines } = await converge(host, servicePlay("u1"));
+    expect(actions()).toEqual(["wait for systemctl start app.service"]);
+    expect(lines).toEqual(["ok: [fake] unit", "changed: [fake] app running"]);
   });
 });
 

@@ -23,7 +23,7 @@ import { DEBIAN, LocalHost } from "./fake-host";
 const root = mkdtempSync(join(tmpdir(), "provision-local-"));
 const user = userInfo().username;
 const group = execFileSync("id", ["-gn"], { encoding: "utf8" }).trim();
-const context = { os: DEBIAN, handlers: { isQueued: () => false, runNow: async () => [], satisfy: () => {} } } as ApplyContext;
+const context: ApplyContext = { os: DEBIAN };
 const gatherContext = { os: DEBIAN, diff: true };
 
 /** Runs gather → plan → apply once and returns the change kinds. */
@@ -50,10 +50,13 @@ function tarball(top: string, files: Record<string, string>): Buffer {
   return readFileSync(archive);
 }
 
+const AUTH_ERROR = { error_code: 50002, message: "org.apache.kafka.common.errors.SaslAuthenticationException: Access denied" };
 const sha = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    // a REST proxy that cannot authenticate to the cluster answers its request with a JSON error
+    if (req.url === "/denied/topics") return void res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify(AUTH_ERROR));
     const body = served.get(req.url ?? "");
     res.writeHead(body ? 200 : 404).end(body ?? "not found");
   });
@@ -63,6 +66,7 @@ beforeAll(async () => {
   served.set("/kafka/3.9.1/kafka_2.13-3.9.1.tgz", tarball("kafka_2.13-3.9.1", { "bin/kafka-topics.sh": "#!/bin/sh\necho 3.9.1\n" }));
   served.set("/wrong-top.tgz", tarball("something-else", { "x": "x" }));
   served.set("/v2.3.6/aws-msk-iam-auth-2.3.6-all.jar", Buffer.from("PK fake jar"));
+  served.set("/topics", Buffer.from(JSON.stringify(["__consumer_offsets", "u.geo", "u.pin"])));
 });
 
 afterAll(async () => {
@@ -211,8 +215,10 @@ describe("start-and-wait on a real shell", () => {
   // a stand-in systemctl on PATH whose is-active answer each test sets; the URL is the real loopback server
   const stubDir = join(root, "systemctl-stub");
   const setActive = (code: number) => writeFileSync(join(stubDir, "is-active-code"), String(code));
-  const startAndWait = (tries: string) =>
-    new LocalHost().exec(shScript(START_AND_WAIT_SCRIPT, `${baseUrl}/`, tries, "kafka-rest.service"), { env: { PATH: `${stubDir}:${process.env.PATH}` } });
+  const startAndWait = (path: string, seconds: string, ...names: string[]) =>
+    new LocalHost().exec(shScript(START_AND_WAIT_SCRIPT, `${baseUrl}${path}`, seconds, "kafka-rest.service", String(names.length), ...names), {
+      env: { PATH: `${stubDir}:${process.env.PATH}` },
+    });
 
   beforeAll(() => {
     mkdirSync(stubDir, { recursive: true });
@@ -224,14 +230,31 @@ exit 0
 
   it("fails when something answers on the port but the unit is not active (a foreign listener does not count)", async () => {
     setActive(3);
-    const result = await startAndWait("2");
+    const result = await startAndWait("/topics", "1", "u.pin");
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`kafka-rest.service was not active and answering HTTP on ${baseUrl}/ within 1 s:`);
+    expect(result.stderr).toContain(`kafka-rest.service was not active and listing u.pin on ${baseUrl}/topics within 1 s:`);
   });
 
-  it("reports readiness once the unit is active and the URL answers", async () => {
+  it("reports readiness once the unit is active and the URL lists every name", async () => {
     setActive(0);
-    const result = await startAndWait("2");
-    expect(result).toMatchObject({ code: 0, stdout: "ready_after_ms=0\n" });
+    const result = await startAndWait("/topics", "2", "u.pin", "u.geo");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^ready_after_ms=\d+\n$/);
+  });
+
+  it("keeps waiting, then fails naming what is missing, when the listing lacks a name", async () => {
+    setActive(0);
+    const result = await startAndWait("/topics", "1", "u.pin", "u.user");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`kafka-rest.service was not active and listing u.user on ${baseUrl}/topics within 1 s:`);
+  });
+
+  it("stops at once on an error answer and hands back its status and body (status 4)", async () => {
+    setActive(0);
+    const started = Date.now();
+    const result = await startAndWait("/denied/topics", "30", "u.pin");
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.code).toBe(4);
+    expect(result.stdout).toBe(`http_status=500\n--body--\n${JSON.stringify(AUTH_ERROR)}`);
   });
 });

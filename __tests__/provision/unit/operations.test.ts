@@ -4,30 +4,18 @@
  * the command lines the remote shell would receive.
  */
 import { describe, expect, it } from "vitest";
-import type { ApplyContext, HandlerQueue } from "../../../provision/engine";
+import type { ApplyContext } from "../../../provision/engine";
 import type { OsFacts } from "../../../provision/facts";
 import { archiveOperation, parseArchiveFacts, planArchive, planRemoteFile, remoteFileOperation } from "../../../provision/ops/download";
 import { ATOMIC_WRITE_SCRIPT, FILE_FACTS_SCRIPT, fileOperation, parseFileFacts, planFile, sha256 } from "../../../provision/ops/file";
 import { APT_INSTALL_SCRIPT, MISSING_PACKAGES_SCRIPT, packagesOperation, planPackages } from "../../../provision/ops/packages";
 import { START_AND_WAIT_SCRIPT, parseServiceFacts, planService, serviceOperation, systemctlArgv } from "../../../provision/ops/service";
 import { LIST_TOPICS_SCRIPT, parseTopicsFacts, planTopics, topicsOperation } from "../../../provision/ops/topics";
+import { USER_FACTS_SCRIPT, parseUserFacts, planUser, systemUserOperation } from "../../../provision/ops/user";
 import { command } from "../../../provision/remote";
 import { AMAZON, DEBIAN, FakeHost } from "./fake-host";
 
-
-function handlerQueue(queued: string[] = []): HandlerQueue & { ran: string[]; queued: Set<string> } {
-  const set = new Set(queued);
-  const ran: string[] = [];
-  return {
-    ran,
-    queued: set,
-    isQueued: (name) => set.has(name),
-    runNow: async (name) => (ran.push(name), set.delete(name), []),
-    satisfy: (name) => void set.delete(name),
-  };
-}
-
-const context = (os: OsFacts, handlers = handlerQueue()): ApplyContext => ({ os, handlers });
+const context = (os: OsFacts): ApplyContext => ({ os });
 const sh = (script: string, ...args: string[]) => command(["sh", "-c", script, "sh", ...args]);
 
 describe("packages", () => {
@@ -226,7 +214,13 @@ describe("topics", () => {
 });
 
 describe("service", () => {
-  const spec = { unit: "kafka-rest.service", readyUrl: "http://127.0.0.1:8082/", restartHandler: "restart kafka-rest", daemonReloadHandler: "daemon-reload" };
+  const spec = {
+    unit: "kafka-rest.service",
+    readyUrl: "http://127.0.0.1:7000/topics",
+    readyListing: ["u.pin", "u.geo"],
+    restartHandler: "restart kafka-rest",
+    daemonReloadHandler: "daemon-reload",
+  };
   const op = serviceOperation("kafka-rest running", ["rest-proxy"], spec);
 
   it.each([
@@ -246,28 +240,83 @@ describe("service", () => {
     expect(systemctlArgv(kinds.map((kind) => ({ kind, summary: "" })), "kafka-rest.service")).toEqual(argv);
   });
 
-  it("reloads units first when queued, starts and waits for HTTP, and the start satisfies a queued restart", async () => {
-    const host = new FakeHost((c) => (c.argv[2] === START_AND_WAIT_SCRIPT ? { stdout: "ready_after_ms=1500\n" } : { stdout: "enabled=\nactive=inactive\n" }));
-    const handlers = handlerQueue(["daemon-reload", "restart kafka-rest"]);
-    const changes = op.plan(await op.gather(host, { os: DEBIAN, diff: false }));
-    const notes = await op.apply(host, changes, context(DEBIAN, handlers));
-    expect(handlers.ran).toEqual(["daemon-reload"]);
-    expect(handlers.queued.size).toBe(0);
-    expect(host.lines[1]).toBe(`sudo -n env LC_ALL=C ${sh(START_AND_WAIT_SCRIPT, "http://127.0.0.1:8082/", "120", "kafka-rest.service", "systemctl", "enable", "--now", "kafka-rest.service")}`);
-    expect(notes).toEqual(["ran daemon-reload first", "http://127.0.0.1:8082/ answered after 1500 ms"]);
+  it("declares as data: daemon-reload runs first when queued, and only the start change satisfies the restart", () => {
+    expect(op.runsFirst).toEqual(["daemon-reload"]);
+    const changes = planService(parseServiceFacts("enabled=\nactive=inactive\n"), spec);
+    expect(changes.map((c) => [c.kind, c.satisfies ?? []])).toEqual([["enable", []], ["start", ["restart kafka-rest"]]]);
   });
 
-  it("only enabling leaves a queued restart queued", async () => {
+  it("starts and waits for HTTP, touching no handler itself", async () => {
+    const host = new FakeHost((c) => (c.argv[2] === START_AND_WAIT_SCRIPT ? { stdout: "ready_after_ms=1500\n" } : { stdout: "enabled=\nactive=inactive\n" }));
+    const changes = op.plan(await op.gather(host, { os: DEBIAN, diff: false }));
+    const notes = await op.apply(host, changes, context(DEBIAN));
+    expect(host.lines).toHaveLength(2);
+    expect(host.lines[1]).toBe(
+      `sudo -n env LC_ALL=C ${sh(START_AND_WAIT_SCRIPT, "http://127.0.0.1:7000/topics", "60", "kafka-rest.service", "2", "u.pin", "u.geo", "systemctl", "enable", "--now", "kafka-rest.service")}`,
+    );
+    expect(notes).toEqual(["http://127.0.0.1:7000/topics listed u.pin, u.geo after 1500 ms"]);
+  });
+
+  it("an error answer fails at once with the service's own JSON message, in one line", async () => {
+    const denied = { error_code: 50002, message: "org.apache.kafka.common.errors.SaslAuthenticationException: Access denied" };
+    const host = new FakeHost(() => ({ code: 4, stdout: `http_status=500\n--body--\n${JSON.stringify(denied)}\n` }));
+    const failure = op.apply(host, [{ kind: "start", summary: "" }], context(DEBIAN));
+    await expect(failure).rejects.toThrow(
+      /^\[fake\] kafka-rest running: kafka-rest\.service answered GET http:\/\/127\.0\.0\.1:7000\/topics with HTTP 500: org\.apache\.kafka\.common\.errors\.SaslAuthenticationException: Access denied \(/,
+    );
+    await expect(op.apply(host, [{ kind: "start", summary: "" }], context(DEBIAN))).rejects.toThrow(/^[^\n]+$/);
+  });
+
+  it("a timeout reports the unit's status from the script, as a command failure", async () => {
+    const host = new FakeHost(() => ({ code: 1, stderr: "kafka-rest.service was not active and listing u.pin u.geo on http://127.0.0.1:7000/topics within 60 s:\n● kafka-rest.service - failed" }));
+    await expect(op.apply(host, [{ kind: "start", summary: "" }], context(DEBIAN))).rejects.toThrow(/command exited 1: .*was not active and listing u\.pin u\.geo/);
+  });
+
+  it("only enabling runs systemctl enable and no readiness wait", async () => {
     const host = new FakeHost();
-    const handlers = handlerQueue(["restart kafka-rest"]);
-    await op.apply(host, [{ kind: "enable", summary: "" }], context(DEBIAN, handlers));
+    expect(await op.apply(host, [{ kind: "enable", summary: "" }], context(DEBIAN))).toEqual([]);
     expect(host.lines).toEqual(["sudo -n env LC_ALL=C systemctl enable kafka-rest.service"]);
-    expect(handlers.queued.has("restart kafka-rest")).toBe(true);
   });
 
   it("refuses hosts without systemd before running anything", async () => {
     const host = new FakeHost();
     await expect(op.gather(host, { os: { ...DEBIAN, systemd: false }, diff: false })).rejects.toThrow(/systemd is not running on this host/);
     expect(host.commands).toHaveLength(0);
+  });
+});
+
+describe("system user", () => {
+  const spec = { name: "kafka-rest", comment: "Confluent REST proxy" };
+  const op = systemUserOperation("kafka-rest user", ["rest-proxy"], spec, ["restart kafka-rest"]);
+  const present = "kafka-rest:x:998:998:Confluent REST proxy:/nonexistent:/usr/sbin/nologin\n";
+
+  it.each([
+    ["", ["create"]],
+    [present, []],
+    ["kafka-rest:x:998:998::/home/kafka-rest:/bin/bash\n", ["shell", "home"]],
+    // another account whose name merely starts the same is not this one
+    ["kafka-rest2:x:997:997::/nonexistent:/usr/sbin/nologin\n", ["create"]],
+  ])("getent %j → %j", (probe, kinds) => {
+    expect(planUser(parseUserFacts(probe, "kafka-rest"), spec).map((c) => c.kind)).toEqual(kinds);
+  });
+
+  it("probes with getent (an unknown account is a fact, not a failure) and creates a system account without shell, home or password", async () => {
+    const host = new FakeHost(() => ({ stdout: "" }));
+    const changes = op.plan(await op.gather(host, { os: AMAZON, diff: false }));
+    await op.apply(host, changes, context(AMAZON));
+    expect(host.lines).toEqual([
+      `env LC_ALL=C ${sh(USER_FACTS_SCRIPT, "kafka-rest")}`,
+      "sudo -n env LC_ALL=C useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin --comment 'Confluent REST proxy' kafka-rest",
+    ]);
+    expect(op.notifies).toEqual(["restart kafka-rest"]);
+  });
+
+  it("fixes a drifted shell and home with usermod, never recreating the account", async () => {
+    const host = new FakeHost();
+    await op.apply(host, planUser(parseUserFacts("kafka-rest:x:998:998::/home/kafka-rest:/bin/bash\n", "kafka-rest"), spec), context(DEBIAN));
+    expect(host.lines).toEqual([
+      "sudo -n env LC_ALL=C usermod --shell /usr/sbin/nologin kafka-rest",
+      "sudo -n env LC_ALL=C usermod --home /nonexistent kafka-rest",
+    ]);
   });
 });

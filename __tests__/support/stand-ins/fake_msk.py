@@ -1,11 +1,16 @@
 """Checks shared by the stand-in Kafka CLI and REST proxy (copied into both stand-in tarballs).
 
 The stand-ins replace what cannot exist on the test host (an MSK cluster behind IAM auth) and
-enforce the contract the real programs impose: the four SASL/IAM client settings, the
-aws-msk-iam-auth "-all" jar on CLASSPATH, and a Java runtime on PATH. Each refusal is one line
-on stderr and exit status 1, like the real tools failing at start-up.
+enforce the contract the real programs impose: the four SASL/IAM client settings (the JAAS line
+with awsRoleArn and awsStsRegion), the aws-msk-iam-auth "-all" jar on CLASSPATH, and a Java
+runtime on PATH. Each refusal is one line on stderr and exit status 1, like the real tools
+failing at start-up.
+
+The cluster's own state (which role may produce, whether logins fail) is <state>/cluster.json,
+written by the test (__tests__/support/provision-cli.ts writeFakeCluster).
 """
 import glob
+import json
 import os
 import re
 import shutil
@@ -22,7 +27,8 @@ IAM_SETTINGS = {
     "sasl.client.callback.handler.class": "software.amazon.msk.auth.iam.IAMClientCallbackHandler",
 }
 JAAS_CONFIG = re.compile(
-    r'^software\.amazon\.msk\.auth\.iam\.IAMLoginModule required awsRoleArn="(arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+)";$'
+    r'^software\.amazon\.msk\.auth\.iam\.IAMLoginModule required awsRoleArn="(arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+)"'
+    r' awsStsRegion="([a-z]{2}(?:-gov)?-[a-z]+-\d)";$'
 )
 BOOTSTRAP_SERVERS = re.compile(r"^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$")
 
@@ -62,7 +68,7 @@ def check_iam_client_settings(properties, prefix, path):
     if not match:
         refuse(
             f"org.apache.kafka.common.config.ConfigException: {path}: {prefix}sasl.jaas.config is {jaas!r}, "
-            'MSK IAM auth needs software.amazon.msk.auth.iam.IAMLoginModule required awsRoleArn="<role arn>";'
+            'MSK IAM auth needs software.amazon.msk.auth.iam.IAMLoginModule required awsRoleArn="<role arn>" awsStsRegion="<region>";'
         )
     return match.group(1)
 
@@ -100,3 +106,27 @@ def topics_dir():
 
 def existing_topics():
     return sorted(os.listdir(topics_dir()))
+
+
+def cluster_state():
+    """The test's cluster.json: {"produceRoleArn": ..., "authFailure": message or null}; None when absent."""
+    try:
+        with open(os.path.join(STATE_DIR, "cluster.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        return None
+
+
+def login_failure(role_arn):
+    """Why the cluster refuses a client assuming role_arn, or None when it accepts it."""
+    state = cluster_state()
+    if state is None:
+        return f"fake MSK has no {os.path.join(STATE_DIR, 'cluster.json')}: the test must write it (writeFakeCluster)"
+    if state.get("authFailure"):
+        return state["authFailure"]
+    if role_arn != state.get("produceRoleArn"):
+        return (
+            "org.apache.kafka.common.errors.SaslAuthenticationException: [fake MSK] Access denied: "
+            f"the REST proxy assumed {role_arn}, not the stack's produce role {state.get('produceRoleArn')}"
+        )
+    return None
