@@ -42,7 +42,7 @@ export interface ConsumerGroupPaths {
 
 /** The client host's paths as the provisioner lays them out (none of these depend on a version). */
 export function clientHostToolPaths(): ConsumerGroupPaths {
-  const paths = clientHostPaths({ kafkaVersion: "installed", confluentVersion: DEFAULTS.software.confluentVersion, mskIamAuthVersion: DEFAULTS.software.mskIamAuthVersion });
+  const paths = clientHostPaths({ kafkaCliVersion: "installed", confluentVersion: DEFAULTS.software.confluentVersion, mskIamAuthVersion: DEFAULTS.software.mskIamAuthVersion });
   return { profile: paths.profile, tool: `${paths.kafkaLink}/bin/kafka-consumer-groups.sh`, commandConfig: paths.clientProperties };
 }
 

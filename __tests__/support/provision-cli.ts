@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { type MskKafkaVersion, type StackOutputs, kafkaLine } from "../../lib/contract";
+import { sampleOutputs } from "./outputs";
 import type { ArtifactSettings, ArtifactVersions } from "./artifact-mirror";
 import { REPO_ROOT } from "./paths";
 import { type TestHost, guardChildStreams } from "./systemd-host";
@@ -146,28 +147,21 @@ export function writeProvisionInputs(dir: string, host: TestHost, inputs: Provis
       artifacts: inputs.artifacts,
     }),
   );
-  const account = "123456789012";
-  const outputs: StackOutputs = {
-    invoke_url: `https://abc123.execute-api.${region}.amazonaws.com/prod`,
-    api_auth: "iam",
-    client_public_dns: host.host,
-    client_instance_id: "i-0123456789abcdef0",
-    ssh_user: host.user,
-    msk_bootstrap_brokers_sasl_iam: inputs.bootstrapServers,
-    msk_kafka_version: mskKafkaVersion,
-    kafka_cli_version: inputs.versions.kafka,
-    access_role_arn: inputs.roleArn,
-    produce_role_arn: produceRoleOf(inputs),
-    bucket_name: `user-${inputs.userId}-bucket`,
-    region,
-    user_id: inputs.userId,
-    topics: suffixes.map((suffix) => `${inputs.userId}.${suffix}`),
-    topic_partitions: 1,
-    dead_letter_topic: `${inputs.userId}-dlq`,
-    connector_name: `${inputs.userId}-s3-sink`,
-    connector_arn: `arn:aws:kafkaconnect:${region}:${account}:connector/${inputs.userId}-s3-sink/abc`,
-    connector_log_group: `/aws/vendedlogs/msk-connect/${inputs.userId}`,
-  };
+  const outputs: StackOutputs = sampleOutputs(
+    {
+      invoke_url: `https://abc123.execute-api.${region}.amazonaws.com/prod`,
+      client_public_dns: host.host,
+      ssh_user: host.user,
+      msk_bootstrap_brokers_sasl_iam: inputs.bootstrapServers,
+      msk_kafka_version: mskKafkaVersion,
+      kafka_cli_version: inputs.versions.kafka,
+      access_role_arn: inputs.roleArn,
+      produce_role_arn: produceRoleOf(inputs),
+      region,
+      topics: suffixes.map((suffix) => `${inputs.userId}.${suffix}`),
+    },
+    inputs.userId,
+  );
   writeFileSync(outputsFile, JSON.stringify(outputs));
   return { configFile, outputsFile };
 }

@@ -67,7 +67,7 @@ describe("through LocalHost and the stand-in tool", () => {
     writeFileSync(jar, "");
     // the very files the provisioner writes on the client host
     writeFileSync(join(dir, "kafka-client.sh"), classpathProfile({ jar, kafkaBin: bin }));
-    writeFileSync(join(dir, "client.properties"), clientProperties({ roleArn: "arn:aws:iam::123456789012:role/0a1b2c3d4e5f-ec2-access-role" }));
+    writeFileSync(join(dir, "client.properties"), clientProperties({ roleArn: "arn:aws:iam::123456789012:role/0a1b2c3d4e5f-ec2-access-role", region: "us-east-1" }));
     mkdirSync(join(dir, "state", "groups"), { recursive: true });
     process.env.FAKE_MSK_STATE_DIR = join(dir, "state");
     paths = { profile: join(dir, "kafka-client.sh"), tool: join(REPO_ROOT, "__tests__/support/stand-ins/kafka/bin/kafka-consumer-groups.sh"), commandConfig: join(dir, "client.properties") };

@@ -117,7 +117,7 @@ describe("hop diagnosis", () => {
       writeFileSync(join(hostDir, "bin", "java"), "#!/bin/sh\n", { mode: 0o755 });
       writeFileSync(join(hostDir, "aws-msk-iam-auth-2.3.6-all.jar"), "");
       writeFileSync(join(hostDir, "kafka-client.sh"), classpathProfile({ jar: join(hostDir, "aws-msk-iam-auth-2.3.6-all.jar"), kafkaBin: join(hostDir, "bin") }));
-      writeFileSync(join(hostDir, "client.properties"), clientProperties({ roleArn: `arn:aws:iam::123456789012:role/${USER_ID}-ec2-access-role` }));
+      writeFileSync(join(hostDir, "client.properties"), clientProperties({ roleArn: `arn:aws:iam::123456789012:role/${USER_ID}-ec2-access-role`, region: "us-east-1" }));
       mkdirSync(join(hostDir, "groups"));
       writeFileSync(join(scenario.dir, "id_test"), "not used by LocalHost\n");
       process.env.FAKE_MSK_STATE_DIR = hostDir;
