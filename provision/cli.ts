@@ -4,11 +4,12 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { DEFAULT_CONFIG_FILE, loadConfig, topicNames } from "../lib/config";
 import { OutputsError, loadStackOutputs } from "../lib/contract";
 import { CLIENT_HOST_OUTPUTS, TAGS, clientHostPlay, clientHostSettings, kafkaVersionNotice } from "./client-host";
 import { exitCode, recapLine, runPlay } from "./engine";
+import { UsageError, booleanFlag, integerFlag, parseFlags, stringFlag } from "../lib/cli-args";
+import { errorText, exitCodeOf } from "../lib/cli-run";
 import ssh2 from "ssh2";
 import { ConnectError, SshHost } from "./ssh";
 
@@ -28,14 +29,14 @@ Options:
   --identity FILE         SSH private key (default: ~/.ssh/id_ed25519)
   --known-hosts FILE      known_hosts file to verify the host key against (default: .provision/known_hosts)
   --accept-new-host-key   trust an unknown host key and record it (a changed key is always refused)
-  --check                 gather facts and report what would change; write nothing (exit 2 if anything would)
+  --check                 gather facts and report what would change; write nothing (exit 3 if anything would)
   --diff                  show a unified diff of every file that changes (or would), secrets masked
   --tags a,b              run only these parts: ${TAGS.join(", ")} (alias: --only)
   --verbose               print each change, handler notes and SSH round trips
   --help                  this text
 
 Output: one "ok|changed|failed|skipped: [host] operation" line per operation, then a recap.
-Exit: 0 nothing failed; 1 a failure or bad input; 2 --check found pending changes.`;
+Exit: 0 nothing failed; 1 an operation or the connection failed; 2 bad flags or input (config, outputs,\nidentity); 3 --check found pending changes (terraform plan -detailed-exitcode says 2 for that; here 2 is bad input).`;
 
 export interface CliEnvironment {
   readonly cwd: string;
@@ -50,43 +51,44 @@ export interface CliEnvironment {
   readonly stderr: (line: string) => void;
 }
 
-/** A problem with the command line itself. */
-class UsageError extends Error {}
+const FLAGS = {
+  outputs: stringFlag(),
+  config: stringFlag(),
+  host: stringFlag(),
+  port: integerFlag({ min: 1, max: 65535, example: "22" }),
+  user: stringFlag(),
+  identity: stringFlag(),
+  "known-hosts": stringFlag(),
+  "accept-new-host-key": booleanFlag(),
+  check: booleanFlag(),
+  diff: booleanFlag(),
+  tags: stringFlag(),
+  only: stringFlag(),
+  verbose: booleanFlag(),
+  help: booleanFlag({ short: "h" }),
+};
 
 function parseCommandLine(args: readonly string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        outputs: { type: "string", default: "outputs.json" },
-        config: { type: "string" },
-        host: { type: "string" },
-        port: { type: "string" },
-        user: { type: "string" },
-        identity: { type: "string" },
-        "known-hosts": { type: "string", default: ".provision/known_hosts" },
-        "accept-new-host-key": { type: "boolean", default: false },
-        check: { type: "boolean", default: false },
-        diff: { type: "boolean", default: false },
-        tags: { type: "string" },
-        only: { type: "string" },
-        verbose: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    }).values;
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.split("\n")[0]} (see --help)`);
-  }
-  const port = parsed.port === undefined ? 22 : Number(parsed.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port: got ${JSON.stringify(parsed.port)}, expected a TCP port 1-65535`);
-  const tagList = [parsed.tags, parsed.only].filter((v): v is string => v !== undefined).flatMap((v) => v.split(",").map((t) => t.trim()).filter(Boolean));
+  const flags = parseFlags(args, FLAGS);
+  const tagList = [flags.tags, flags.only].filter((v): v is string => v !== undefined).flatMap((v) => v.split(",").map((t) => t.trim()).filter(Boolean));
   for (const tag of tagList) {
     if (!(TAGS as readonly string[]).includes(tag)) throw new UsageError(`--tags: got ${JSON.stringify(tag)}, expected any of ${TAGS.join(", ")}`);
   }
-  return { ...parsed, port, tags: tagList.length > 0 ? new Set(tagList) : undefined };
+  return {
+    outputs: flags.outputs ?? "outputs.json",
+    config: flags.config,
+    host: flags.host,
+    port: flags.port ?? 22,
+    user: flags.user,
+    identity: flags.identity,
+    knownHosts: flags["known-hosts"] ?? ".provision/known_hosts",
+    acceptNewHostKey: flags["accept-new-host-key"] ?? false,
+    check: flags.check ?? false,
+    diff: flags.diff ?? false,
+    verbose: flags.verbose ?? false,
+    help: flags.help ?? false,
+    tags: tagList.length > 0 ? new Set(tagList) : undefined,
+  };
 }
 
 /** Runs the CLI; returns the exit code. Bad input is one line on stderr, never a stack trace. */
@@ -94,9 +96,9 @@ export async function main(args: readonly string[], env: CliEnvironment): Promis
   try {
     return await provision(args, env);
   } catch (err) {
-    // bad input (config, outputs, connection, host key, sudo) and unexpected failures alike: one line, no stack
-    env.stderr(`error: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+    // one line, no stack trace: 2 for bad usage or input, 1 for a failure (lib/cli-run.ts)
+    env.stderr(errorText("provision", err));
+    return exitCodeOf(err);
   }
 }
 
@@ -129,8 +131,8 @@ async function provision(args: readonly string[], env: CliEnvironment): Promise<
     user: sshUser,
     ...identity,
     ...(env.sshAuthSock ? { agent: env.sshAuthSock } : {}),
-    knownHostsFile: resolve(env.cwd, options["known-hosts"]),
-    acceptNewHostKey: options["accept-new-host-key"],
+    knownHostsFile: resolve(env.cwd, options.knownHosts),
+    acceptNewHostKey: options.acceptNewHostKey,
   });
   try {
     const recap = await runPlay(host, clientHostPlay(settings), {
@@ -161,11 +163,11 @@ async function loadIdentity(identityFile: string, env: CliEnvironment): Promise<
     kind = "missing";
   }
   if (kind === "directory") {
-    throw new ConnectError(`--identity ${identityFile} is a directory, expected a private key file (e.g. --identity ~/.ssh/id_ed25519)`);
+    throw new UsageError(`--identity ${identityFile} is a directory, expected a private key file (e.g. --identity ~/.ssh/id_ed25519)`);
   }
   if (kind === "missing") {
     if (env.sshAuthSock) return {};
-    throw new ConnectError(`identity file ${identityFile} not found (pass the private key of the stack's key pair with --identity <file>, or run ssh-agent)`);
+    throw new UsageError(`identity file ${identityFile} not found (pass the private key of the stack's key pair with --identity <file>, or run ssh-agent)`);
   }
   const privateKey = readFileSync(identityFile);
   if (!isEncryptedKey(privateKey)) return { privateKey, identityFile };

@@ -6,6 +6,7 @@
  * changed them); only OS facts are gathered once. An empty plan is `ok`. In check mode nothing
  * is written, not even the pending-handlers file.
  */
+import { EXIT } from "../lib/cli-run";
 import { type OsFacts, gatherOsFacts } from "./facts";
 import { type Host, run, shScript } from "./remote";
 
@@ -192,9 +193,10 @@ export async function clearPendingHandlers(host: Host): Promise<void> {
   await run(host, "clear pending handlers", ["rm", "-f", PENDING_HANDLERS_FILE], { sudo: true });
 }
 
+/** 0 converged, 1 an operation failed, 3 `--check` found pending changes (lib/cli-run.ts's convention). */
 export function exitCode(recap: Recap, check: boolean): number {
-  if (recap.failed > 0) return 1;
-  return check && recap.changed > 0 ? 2 : 0;
+  if (recap.failed > 0) return EXIT.failure;
+  return check && recap.changed > 0 ? EXIT.drift : EXIT.ok;
 }
 
 export function recapLine(host: string, recap: Recap): string {

@@ -27,6 +27,8 @@ export interface OsFacts {
 
 /** Thrown when the host is not one the play knows how to configure. */
 export class UnsupportedHostError extends Error {
+  /** A failure, by the CLI convention of lib/cli-run.ts. */
+  readonly exitCode: number = 1;
   constructor(message: string) {
     super(message);
     this.name = "UnsupportedHostError";

@@ -108,6 +108,8 @@ export function preferredHostKeyAlgorithms(entries: readonly KnownHostEntry[], n
 
 /** A host key problem: unknown (without --accept-new-host-key), changed or revoked. */
 export class HostKeyError extends Error {
+  /** A failure, by the CLI convention of lib/cli-run.ts. */
+  readonly exitCode: number = 1;
   constructor(message: string) {
     super(message);
     this.name = "HostKeyError";

@@ -76,6 +76,8 @@ export function describeCommand(argv: readonly string[], options: ExecOptions = 
 
 /** A remote command that failed: carries the operation, the command, the exit code and stderr. */
 export class RemoteCommandError extends Error {
+  /** A failure, by the CLI convention of lib/cli-run.ts. */
+  readonly exitCode: number = 1;
   constructor(
     readonly host: string,
     readonly operation: string,
@@ -92,6 +94,8 @@ export class RemoteCommandError extends Error {
 
 /** sudo -n refused to run without a password: a setup problem of the host, reported as bad input. */
 export class SudoError extends Error {
+  /** A failure, by the CLI convention of lib/cli-run.ts. */
+  readonly exitCode: number = 1;
   constructor(host: string, user: string, reason: string) {
     super(
       `[${host}] sudo -n failed for user ${user}: ${reason.trim() || "no output"} ` +

@@ -32,6 +32,8 @@ export interface SshTarget {
 
 /** The connection could not be set up: unreachable, refused, or authentication failed. */
 export class ConnectError extends Error {
+  /** A failure, by the CLI convention of lib/cli-run.ts. */
+  readonly exitCode: number = 1;
   constructor(message: string) {
     super(message);
     this.name = "ConnectError";

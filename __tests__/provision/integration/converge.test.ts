@@ -248,12 +248,12 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
     const starts = await proxyStarts();
 
     const check = await provision("--check");
-    expect(check.code, describeRun(check)).toBe(2);
+    expect(check.code, describeRun(check)).toBe(3);
     expect(changedNames(check), describeRun(check)).toEqual(["kafka-rest.properties", "handler: restart kafka-rest"]);
     expect(check.operations.filter((op) => op.status === "failed")).toEqual([]);
 
     const diff = await provision("--check", "--diff");
-    expect(diff.code, describeRun(diff)).toBe(2);
+    expect(diff.code, describeRun(diff)).toBe(3);
     const details = diff.operations.find((op) => op.name === "kafka-rest.properties")?.details.join("\n") ?? "";
     expect(details, describeRun(diff)).toMatch(/^---/m);
     expect(details).toMatch(/^\+\+\+/m);

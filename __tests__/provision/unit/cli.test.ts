@@ -51,13 +51,13 @@ describe("provision CLI", () => {
   });
 
   it.each([
-    [["--bogus"], /^error: Unknown option '--bogus' \(see --help\)$/],
-    [["--port", "http"], /^error: --port: got "http", expected a TCP port 1-65535$/],
-    [["--tags", "kafka,nginx"], /^error: --tags: got "nginx", expected any of packages, kafka, topics, rest-proxy$/],
-    [["--config", "pipeline.example.yaml", "--outputs", "nowhere.json"], /^error: outputs file .*nowhere.json: not found \(run: npx cdktf deploy --outputs-file .*\)$/],
-  ])("%j → exit 1 with one clear error", async (args, message) => {
+    [["--bogus"], /^provision: unknown flag --bogus$/],
+    [["--port", "http"], /^provision: --port: got "http", expected an integer 1-65535 \(e\.g\. --port 22\)$/],
+    [["--tags", "kafka,nginx"], /^provision: --tags: got "nginx", expected any of packages, kafka, topics, rest-proxy$/],
+    [["--config", "pipeline.example.yaml", "--outputs", "nowhere.json"], /^provision: outputs file .*nowhere.json: not found \(run: npx cdktf deploy --outputs-file .*\)$/],
+  ])("%j → exit 2 (bad usage or input) with one clear error", async (args, message) => {
     const { code, stderr, stdout } = await cli(...args);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stdout).toEqual([]);
     expect(stderr).toHaveLength(1);
     expect(stderr[0]).toMatch(message);
@@ -66,9 +66,9 @@ describe("provision CLI", () => {
 
   it("reports config problems in the config loader's format: one line per problem", async () => {
     const { code, stderr } = await cli("--config", "missing.yaml");
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toEqual([
-      `error: ${join(repo, "missing.yaml")}: 1 problem\n  config: got file not found, expected a readable YAML file (copy pipeline.example.yaml to pipeline.yaml and edit it, or pass --config <file>)`,
+      `provision: ${join(repo, "missing.yaml")}: 1 problem\n  config: got file not found, expected a readable YAML file (copy pipeline.example.yaml to pipeline.yaml and edit it, or pass --config <file>)`,
     ]);
   });
 
@@ -76,14 +76,14 @@ describe("provision CLI", () => {
     const other = join(dir, "other.json");
     writeFileSync(other, JSON.stringify({ pipeline: { ...outputs.pipeline, user_id: "ffffffffffff" } }));
     const { code, stderr } = await cli("--config", "pipeline.example.yaml", "--outputs", other);
-    expect(code).toBe(1);
-    expect(stderr).toEqual([`error: outputs file ${other}: user_id is "ffffffffffff" but the config's userId is "0a1b2c3d4e5f" (pass the outputs of this config's stack, or fix userId)`]);
+    expect(code).toBe(2);
+    expect(stderr).toEqual([`provision: outputs file ${other}: user_id is "ffffffffffff" but the config's userId is "0a1b2c3d4e5f" (pass the outputs of this config's stack, or fix userId)`]);
   });
 
   it("names a missing identity file and the flag to fix it", async () => {
     const { code, stderr } = await cli(...base, "--identity", "no-such-key");
-    expect(code).toBe(1);
-    expect(stderr).toEqual([`error: identity file ${join(repo, "no-such-key")} not found (pass the private key of the stack's key pair with --identity <file>, or run ssh-agent)`]);
+    expect(code).toBe(2);
+    expect(stderr).toEqual([`provision: identity file ${join(repo, "no-such-key")} not found (pass the private key of the stack's key pair with --identity <file>, or run ssh-agent)`]);
   });
 
   /** A port that was just free: nothing listens, so a connection is refused. */
@@ -97,8 +97,8 @@ describe("provision CLI", () => {
 
   it("names a directory given as --identity in one line", async () => {
     const { code, stderr } = await cli(...base, "--identity", dir);
-    expect(code).toBe(1);
-    expect(stderr).toEqual([`error: --identity ${dir} is a directory, expected a private key file (e.g. --identity ~/.ssh/id_ed25519)`]);
+    expect(code).toBe(2);
+    expect(stderr).toEqual([`provision: --identity ${dir} is a directory, expected a private key file (e.g. --identity ~/.ssh/id_ed25519)`]);
   });
 
   describe("a passphrase-protected key", () => {
@@ -109,7 +109,7 @@ describe("provision CLI", () => {
       const { code, stderr } = await cli(...base, "--identity", encrypted);
       expect(code).toBe(1);
       expect(stderr).toEqual([
-        `error: identity ${encrypted} is passphrase-protected and there is no terminal to ask for it (load it into ssh-agent with ssh-add ${encrypted} and run with SSH_AUTH_SOCK set)`,
+        `provision: identity ${encrypted} is passphrase-protected and there is no terminal to ask for it (load it into ssh-agent with ssh-add ${encrypted} and run with SSH_AUTH_SOCK set)`,
       ]);
     });
 
@@ -119,11 +119,11 @@ describe("provision CLI", () => {
       const wrong = await cliWith({ askPassphrase: ask("guess") }, ...base, "--identity", encrypted);
       expect(wrong.code).toBe(1);
       expect(wrong.stderr).toHaveLength(1);
-      expect(wrong.stderr[0]).toMatch(new RegExp(`^error: identity ${encrypted}: wrong passphrase \\(.*\\); try again, or load the key into ssh-agent with ssh-add$`));
+      expect(wrong.stderr[0]).toMatch(new RegExp(`^provision: identity ${encrypted}: wrong passphrase \\(.*\\); try again, or load the key into ssh-agent with ssh-add$`));
       const port = await refusedPort();
       const right = await cliWith({ askPassphrase: ask("open sesame") }, ...base, "--identity", encrypted, "--port", String(port));
       // past the key: the connection attempt is what fails now
-      expect(right.stderr).toEqual([`error: cannot reach 127.0.0.1:${port}: ECONNREFUSED (check --host/--port, that the host is running and that the security group allows your address)`]);
+      expect(right.stderr).toEqual([`provision: cannot reach 127.0.0.1:${port}: ECONNREFUSED (check --host/--port, that the host is running and that the security group allows your address)`]);
       expect(prompts).toEqual([`Enter passphrase for ${encrypted}: `, `Enter passphrase for ${encrypted}: `]);
     });
   });
@@ -132,7 +132,7 @@ describe("provision CLI", () => {
     const port = await refusedPort();
     const { code, stderr } = await cli(...base, "--identity", identity, "--port", String(port));
     expect(code).toBe(1);
-    expect(stderr).toEqual([`error: cannot reach 127.0.0.1:${port}: ECONNREFUSED (check --host/--port, that the host is running and that the security group allows your address)`]);
+    expect(stderr).toEqual([`provision: cannot reach 127.0.0.1:${port}: ECONNREFUSED (check --host/--port, that the host is running and that the security group allows your address)`]);
   });
 
   it("warns when the config has topics the deployed stack does not, and provisions the deployed ones only", async () => {
@@ -146,13 +146,13 @@ describe("provision CLI", () => {
   it("the deployed Kafka version wins over the config's, with one notice line on stderr", async () => {
     const moved = outputsWith("moved.json", { msk_kafka_version: "3.9.x", kafka_cli_version: "3.9.1" });
     const { code, stderr } = await cli("--config", "pipeline.example.yaml", "--outputs", moved, "--identity", join(dir, "absent"));
-    expect(code).toBe(1); // the missing identity stops the run after the notice
+    expect(code).toBe(2); // the missing identity (bad input) stops the run after the notice
     expect(stderr).toHaveLength(2);
     expect(stderr[0]).toBe(
       `notice: the deployed cluster runs MSK 3.9.x with the Kafka CLI 3.9.1 (${moved}), but the config says msk.kafkaVersion 3.8.x and software.kafkaCliVersion 3.8.1; ` +
         "installing the deployed 3.9.1 (run npx cdktf deploy to move the cluster, or align the config)",
     );
-    expect(stderr[1]).toMatch(/^error: identity file .*absent not found/);
+    expect(stderr[1]).toMatch(/^provision: identity file .*absent not found/);
   });
 
   it("reports every missing output at once, naming each", async () => {
@@ -161,20 +161,20 @@ describe("provision CLI", () => {
     const { code, stderr, stdout } = await cli("--config", "pipeline.example.yaml", "--outputs", partial);
     const missing = CLIENT_HOST_OUTPUTS.filter((name) => !["client_public_dns", "ssh_user", "user_id", "region"].includes(name));
     expect(missing).toHaveLength(7);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stdout).toEqual([]);
     expect(stderr).toHaveLength(1);
     const [head, ...problems] = stderr[0].split("\n");
-    expect(head).toBe(`error: outputs file ${partial}: 7 problems (re-run npx cdktf deploy --outputs-file ${partial})`);
+    expect(head).toBe(`provision: outputs file ${partial}: 7 problems (re-run npx cdktf deploy --outputs-file ${partial})`);
     expect(problems.map((line) => line.trim().split(" ")[0])).toEqual(missing);
     expect(problems.every((line) => line.includes(" is missing, expected "))).toBe(true);
   });
 
   it("reads the config named by PIPELINE_CONFIG when --config is not given, and --config wins over it", async () => {
     const fromEnv = await cliWith({ pipelineConfig: "from-env.yaml" }, "--outputs", outputsFile);
-    expect(fromEnv.stderr[0]).toMatch(new RegExp(`^error: ${join(repo, "from-env.yaml")}: 1 problem\n  config: got file not found`));
+    expect(fromEnv.stderr[0]).toMatch(new RegExp(`^provision: ${join(repo, "from-env.yaml")}: 1 problem\n  config: got file not found`));
     const fromFlag = await cliWith({ pipelineConfig: "from-env.yaml" }, "--config", "from-flag.yaml", "--outputs", outputsFile);
-    expect(fromFlag.stderr[0]).toMatch(new RegExp(`^error: ${join(repo, "from-flag.yaml")}: 1 problem`));
+    expect(fromFlag.stderr[0]).toMatch(new RegExp(`^provision: ${join(repo, "from-flag.yaml")}: 1 problem`));
   });
 
   it("host.mjs runs under plain node", () => {
@@ -182,7 +182,7 @@ describe("provision CLI", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`${USAGE}\n`);
     const bad = spawnSync(process.execPath, [join(repo, "provision/host.mjs"), "--check", "--outputs", join(dir, "nope.json"), "--config", "pipeline.example.yaml"], { encoding: "utf8", cwd: repo });
-    expect(bad.status).toBe(1);
+    expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
   });
 });

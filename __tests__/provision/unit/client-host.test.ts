@@ -242,7 +242,7 @@ describe("whole play against simulated hosts", () => {
     expect(host.commands.every((c) => c.argv[2] !== WRITE_PENDING_SCRIPT)).toBe(true);
     // reads only: gathers of root-owned files use sudo, but nothing that writes runs
     expect(host.commands).toHaveLength(12);
-    expect(exitCode(recap, true)).toBe(2);
+    expect(exitCode(recap, true)).toBe(3);
   });
 
   it("a converged host is all ok in 12 round trips (OS facts + one probe per operation)", async () => {

@@ -140,7 +140,7 @@ describe("runPlay", () => {
     expect(host.writes).toEqual([]);
     expect(host.commands.some((c) => c.options.sudo)).toBe(false);
     expect(state.get("unit")).toBe("u1");
-    expect(exitCode(recap, true)).toBe(2);
+    expect(exitCode(recap, true)).toBe(3);
   });
 
   it("--check on a converged host exits 0, and reports a restart still pending from an interrupted run", async () => {
@@ -149,7 +149,7 @@ describe("runPlay", () => {
     expect(exitCode(clean.recap, true)).toBe(0);
     const interrupted = await converge(new StatefulFakeHost(state, ["restart app"]), play(), { check: true });
     expect(interrupted.lines.slice(-2)).toEqual(["changed: [fake] handler: restart app", "  would run"]);
-    expect(exitCode(interrupted.recap, true)).toBe(2);
+    expect(exitCode(interrupted.recap, true)).toBe(3);
   });
 
   it("a failure stops the play, keeps the handlers recorded, and the next run restarts", async () => {
@@ -268,7 +268,7 @@ describe("exit codes and recap", () => {
   it.each([
     [{ ok: 3, changed: 0, failed: 0, skipped: 0 }, false, 0],
     [{ ok: 1, changed: 2, failed: 0, skipped: 0 }, false, 0],
-    [{ ok: 1, changed: 2, failed: 0, skipped: 0 }, true, 2],
+    [{ ok: 1, changed: 2, failed: 0, skipped: 0 }, true, 3],
     [{ ok: 3, changed: 0, failed: 0, skipped: 1 }, true, 0],
     [{ ok: 1, changed: 2, failed: 1, skipped: 0 }, true, 1],
     [{ ok: 1, changed: 0, failed: 1, skipped: 0 }, false, 1],
