@@ -4,7 +4,9 @@
  * {@link EmulationError} line with exit code 2, naming the flag, the value and the fix.
  */
 import { z } from "zod";
-import { booleanFlag, integerFlag, numberFlag, parseFlags, schemaFlag, stringFlag, UsageError } from "../lib/cli-args";
+import { booleanFlag, enumFlag, integerFlag, numberFlag, parseFlags, schemaFlag, stringFlag, UsageError, type FlagValues } from "../lib/cli-args";
+import { API_AUTH_MODES } from "../lib/contract";
+import type { ApiAuth } from "./auth";
 import { EMULATE_DEFAULTS } from "./defaults";
 import { EmulationError } from "./errors";
 
@@ -35,9 +37,15 @@ run flags:
   --max-retries N     retries per record on 429, 5xx, timeouts, resets, per-record errors (default ${D.maxRetries})
   --timeout-ms N      per-request timeout (default ${D.timeoutMs})
   --dead-letter FILE  where undeliverable records go, one JSON line each (default ${D.deadLetterFile})
+  --auth MODE         with --url: iam (SigV4), api-key or none (default ${D.auth}); with --outputs the file's api_auth decides
+  --region R          with --auth iam: the API's region (default: AWS_REGION)
+  --api-key KEY       with --auth api-key, or when the outputs file lacks api_key (default: ${D.apiKeyEnv})
   --dry-run           print the first requests (method, URL, headers, body) without sending
   --json              print the summary as one JSON line
   --creds FILE        database credentials (default ${D.credsFile})
+
+IAM signing takes AWS credentials from the standard chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
+AWS_PROFILE (aws configure, aws sso login), or the host's instance role.
 
 Exit codes: 0 every record acknowledged, 1 a record failed or a runtime error, 2 bad flags.
 `;
@@ -54,6 +62,10 @@ export interface RunCommand {
   /** Exactly one of `outputs` and `url` is set. */
   readonly outputs?: string;
   readonly url?: string;
+  /** With `url`: how to authenticate (with `outputs`, the file's api_auth says). */
+  readonly auth?: ApiAuth;
+  /** With `outputs`: the API key when the file lacks the sensitive api_key output (--api-key or PIPELINE_API_KEY). */
+  readonly apiKey?: string;
   readonly userId?: string;
   readonly topics?: readonly [string, string, string];
   readonly batch: number;
@@ -105,26 +117,36 @@ const RUN_FLAGS = {
   "max-retries": integerFlag({ min: 0, max: 100, example: "5" }),
   "timeout-ms": integerFlag({ min: 10, max: 600_000, example: "10000" }),
   "dead-letter": stringFlag(),
+  auth: enumFlag(API_AUTH_MODES, "iam"),
+  region: schemaFlag(z.string().trim().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/), "an AWS region", "us-east-1"),
+  "api-key": stringFlag(),
   "dry-run": booleanFlag(),
   json: booleanFlag(),
   creds: stringFlag(),
   help: booleanFlag({ short: "h" }),
 };
 
-export function parseCommand(argv: readonly string[]): Command {
+/** The environment variables the command line falls back on (cli.ts passes process.env). */
+export interface CommandEnv {
+  readonly AWS_REGION?: string;
+  readonly AWS_DEFAULT_REGION?: string;
+  readonly PIPELINE_API_KEY?: string;
+}
+
+export function parseCommand(argv: readonly string[], env: CommandEnv = {}): Command {
   try {
-    return parseCommandLine(argv);
+    return parseCommandLine(argv, env);
   } catch (err) {
     if (err instanceof UsageError) throw usageError(err.message);
     throw err;
   }
 }
 
-function parseCommandLine(argv: readonly string[]): Command {
+function parseCommandLine(argv: readonly string[], env: CommandEnv): Command {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") return { kind: "help" };
   if (name === "seed-db") return parseSeedDb(rest);
-  if (name === "run") return parseRun(rest);
+  if (name === "run") return parseRun(rest, env);
   throw new UsageError(`unknown command ${JSON.stringify(name)}, expected seed-db or run`);
 }
 
@@ -135,16 +157,18 @@ function parseSeedDb(args: readonly string[]): SeedDbCommand | { kind: "help" } 
   return { kind: "seed-db", rows: flags.rows, seed: flags.seed ?? EMULATE_DEFAULTS.seed, creds: flags.creds ?? EMULATE_DEFAULTS.credsFile };
 }
 
-function parseRun(args: readonly string[]): RunCommand | { kind: "help" } {
+function parseRun(args: readonly string[], env: CommandEnv): RunCommand | { kind: "help" } {
   const flags = parseFlags(args, RUN_FLAGS);
   if (flags.help) return { kind: "help" };
   if (flags.url !== undefined && flags.outputs !== undefined) throw new UsageError("--url and --outputs both given: pass one (--outputs <file> from cdktf deploy, or --url <invoke URL> --user-id <id>)");
   if (flags.url !== undefined && flags["user-id"] === undefined && flags.topics === undefined) throw new UsageError("--url needs --user-id <id> (topics <id>.pin, <id>.geo, <id>.user) or --topics <pin>,<geo>,<user>");
   if (flags["user-id"] !== undefined && flags.url === undefined) throw new UsageError("--user-id is only used with --url (an outputs file already names the user id)");
   if (flags.count !== undefined && flags.duration !== undefined) throw new UsageError("--count and --duration both given: pass one");
+  const apiKey = flags["api-key"] ?? env.PIPELINE_API_KEY;
   return {
     kind: "run",
-    ...(flags.url === undefined ? { outputs: flags.outputs ?? EMULATE_DEFAULTS.outputsFile } : { url: flags.url }),
+    ...(flags.url === undefined ? { outputs: outputsFileFlags(flags) } : { url: flags.url, auth: urlAuth(flags, env) }),
+    ...(apiKey === undefined || flags.url !== undefined ? {} : { apiKey }),
     ...(flags["user-id"] === undefined ? {} : { userId: flags["user-id"] }),
     ...(flags.topics === undefined ? {} : { topics: flags.topics }),
     batch: flags.batch ?? EMULATE_DEFAULTS.batch,
@@ -159,4 +183,35 @@ function parseRun(args: readonly string[]): RunCommand | { kind: "help" } {
     json: flags.json === true,
     creds: flags.creds ?? EMULATE_DEFAULTS.credsFile,
   };
+}
+
+type RunFlags = FlagValues<typeof RUN_FLAGS>;
+
+/** The outputs file; its api_auth says how to authenticate, so only an API key (not in the file unless asked for) may be passed. */
+function outputsFileFlags(flags: RunFlags): string {
+  if (flags.auth !== undefined) throw new UsageError("--auth is only used with --url (the outputs file's api_auth says how to authenticate)");
+  if (flags.region !== undefined) throw new UsageError("--region is only used with --url (the outputs file names the region)");
+  return flags.outputs ?? EMULATE_DEFAULTS.outputsFile;
+}
+
+/** With --url the auth settings come from flags, falling back on AWS_REGION and PIPELINE_API_KEY. */
+function urlAuth(flags: RunFlags, env: CommandEnv): ApiAuth {
+  const mode = flags.auth ?? EMULATE_DEFAULTS.auth;
+  const apiKeyEnv = EMULATE_DEFAULTS.apiKeyEnv;
+  if (mode !== "api-key" && flags["api-key"] !== undefined) throw new UsageError(`--api-key is only used with --auth api-key (got --auth ${mode})`);
+  if (mode !== "iam" && flags.region !== undefined) throw new UsageError(`--region is only used with --auth iam (got --auth ${mode})`);
+  switch (mode) {
+    case "none":
+      return { mode };
+    case "api-key": {
+      const apiKey = flags["api-key"] ?? env.PIPELINE_API_KEY;
+      if (apiKey === undefined || apiKey.trim() === "") throw new UsageError(`--auth api-key needs the API key: pass --api-key <key> or set ${apiKeyEnv} (the stack's api_key output)`);
+      return { mode, apiKey };
+    }
+    case "iam": {
+      const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+      if (region === undefined || region.trim() === "") throw new UsageError("--auth iam needs the API's region: pass --region <region> (e.g. --region us-east-1) or set AWS_REGION");
+      return { mode, region };
+    }
+  }
 }

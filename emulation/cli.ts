@@ -2,11 +2,13 @@
  * `npm run emulate -- <command>`: the entry point, the only emulation module that reads argv, the
  * environment or the terminal. Errors the user can fix print as one line without a stack trace.
  */
-import { loadStackOutputs, OutputsError } from "../lib/contract";
+import { loadStackOutputs, OutputsError, type StackOutputs } from "../lib/contract";
 import { parseCommand, USAGE, type RunCommand, type SeedDbCommand } from "./args";
+import { createAuthenticator, type ApiAuth } from "./auth";
 import { loadDbCreds } from "./creds";
 import { describeDbError, fetchEvents, listEventIds, openPool, requireTables } from "./db";
 import { describeRequests, runEmulation, type EmulationProgress, type EmulationSummary, type EventSource, type Targets } from "./emulator";
+import { EMULATE_DEFAULTS } from "./defaults";
 import { EmulationError } from "./errors";
 import { eventOrder } from "./flow";
 import { TABLE_ROLES, type TableRole } from "./rows";
@@ -16,7 +18,7 @@ import { seedDatabase } from "./seed-db";
 const DRY_RUN_EVENTS = 3;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const command = parseCommand(argv);
+  const command = parseCommand(argv, process.env);
   switch (command.kind) {
     case "help":
       process.stdout.write(USAGE);
@@ -38,32 +40,50 @@ async function seedDb(command: SeedDbCommand): Promise<number> {
   return 0;
 }
 
-function resolveTargets(command: RunCommand): Targets {
-  let invokeUrl: string;
-  let topics: readonly string[];
+/** Where to post and how to authenticate: from the outputs file, or from --url and the auth flags. */
+function resolveApi(command: RunCommand): { readonly targets: Targets; readonly auth: ApiAuth } {
   if (command.url !== undefined) {
-    invokeUrl = command.url;
-    topics = command.topics ?? TABLE_ROLES.map((role) => `${command.userId}.${role}`);
-  } else {
-    const path = command.outputs as string;
-    const outputs = loadStackOutputs(path, ["invoke_url", "user_id", "topics"]);
-    invokeUrl = outputs.invoke_url;
-    if (command.topics) topics = command.topics;
-    else {
-      topics = TABLE_ROLES.map((role) => {
-        const topic = `${outputs.user_id}.${role}`;
-        if (!outputs.topics.includes(topic)) {
-          throw new OutputsError(`outputs file ${path}: topics ${JSON.stringify(outputs.topics)} lack ${topic} (the emulator posts pin, geo and user events: keep those suffixes in pipeline.yaml topics, or pass --topics)`);
-        }
-        return topic;
-      });
+    const topics = command.topics ?? TABLE_ROLES.map((role) => `${command.userId}.${role}`);
+    return { targets: { invokeUrl: command.url, topics: topicsByRole(topics) }, auth: command.auth ?? { mode: "none" } };
+  }
+  const path = command.outputs as string;
+  const outputs = loadStackOutputs(path, ["invoke_url", "user_id", "topics", "api_auth", "region", "api_key"]);
+  const topics =
+    command.topics ??
+    TABLE_ROLES.map((role) => {
+      const topic = `${outputs.user_id}.${role}`;
+      if (!outputs.topics.includes(topic)) {
+        throw new OutputsError(`outputs file ${path}: topics ${JSON.stringify(outputs.topics)} lack ${topic} (the emulator posts pin, geo and user events: keep those suffixes in pipeline.yaml topics, or pass --topics)`);
+      }
+      return topic;
+    });
+  return { targets: { invokeUrl: outputs.invoke_url, topics: topicsByRole(topics) }, auth: outputsAuth(outputs, command, path) };
+}
+
+function outputsAuth(outputs: Pick<StackOutputs, "api_auth" | "region" | "api_key">, command: RunCommand, path: string): ApiAuth {
+  switch (outputs.api_auth) {
+    case "none":
+      return { mode: "none" };
+    case "iam":
+      return { mode: "iam", region: outputs.region };
+    case "api-key": {
+      const apiKey = outputs.api_key ?? command.apiKey;
+      if (apiKey === undefined) {
+        throw new OutputsError(
+          `outputs file ${path}: api_auth is api-key but api_key is missing (cdktf writes sensitive outputs only with --outputs-file-include-sensitive-outputs; or pass --api-key <key> or set ${EMULATE_DEFAULTS.apiKeyEnv})`,
+        );
+      }
+      return { mode: "api-key", apiKey };
     }
   }
-  return { invokeUrl, topics: Object.fromEntries(TABLE_ROLES.map((role, i) => [role, topics[i]])) as Record<TableRole, string> };
+}
+
+function topicsByRole(topics: readonly string[]): Record<TableRole, string> {
+  return Object.fromEntries(TABLE_ROLES.map((role, i) => [role, topics[i]])) as Record<TableRole, string>;
 }
 
 async function run(command: RunCommand): Promise<number> {
-  const targets = resolveTargets(command);
+  const { targets, auth } = resolveApi(command);
   const creds = loadDbCreds(command.creds);
   const pool = await openPool(creds, { connectionLimit: 6 });
   try {
@@ -79,6 +99,7 @@ async function run(command: RunCommand): Promise<number> {
       return 0;
     }
 
+    const authenticator = await createAuthenticator(auth);
     const abort = new AbortController();
     let interrupts = 0;
     const onInterrupt = () => {
@@ -92,6 +113,7 @@ async function run(command: RunCommand): Promise<number> {
     try {
       const summary = await runEmulation(source, {
         targets,
+        ...(authenticator === undefined ? {} : { authenticator }),
         batch: command.batch,
         concurrency: command.concurrency,
         ...(command.rate === undefined ? {} : { rate: command.rate }),

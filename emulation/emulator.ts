@@ -9,6 +9,7 @@
  * keep-alive connections, retries failed records (per-record errors, 429, 5xx, timeouts, resets)
  * after an exponential backoff with full jitter, up to `maxRetries` times, then dead-letters them.
  */
+import type { RequestAuthenticator } from "./auth";
 import { DeadLetterFile } from "./dead-letters";
 import { SEND_TUNING } from "./defaults";
 import { EmulationError } from "./errors";
@@ -34,6 +35,8 @@ export interface EventSource {
 
 export interface EmulationOptions {
   readonly targets: Targets;
+  /** Adds auth headers to every request; absent for an API without auth. */
+  readonly authenticator?: RequestAuthenticator;
   /** Records per produce request (events per chunk; each chunk makes one request per topic). */
   readonly batch: number;
   /** Produce requests in flight at once (and sockets in the keep-alive pool). */

@@ -5,6 +5,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { RequestAuthenticator } from "./auth";
 
 export const PRODUCE_CONTENT_TYPE = "application/vnd.kafka.json.v2+json";
 export const PRODUCE_ACCEPT = "application/vnd.kafka.v2+json";
@@ -21,8 +22,11 @@ export function produceBody(valuesJson: readonly string[]): string {
   return body + "]}";
 }
 
-export function produceHeaders(bodyBytes: number): Record<string, string | number> {
-  return { "Content-Type": PRODUCE_CONTENT_TYPE, Accept: PRODUCE_ACCEPT, "Content-Length": bodyBytes };
+/** The media-type headers of a produce request (the ones SigV4 signs, besides host). */
+export const PRODUCE_MEDIA_HEADERS: Readonly<Record<string, string>> = { "Content-Type": PRODUCE_CONTENT_TYPE, Accept: PRODUCE_ACCEPT };
+
+export function produceHeaders(bodyBytes: number, authHeaders?: Readonly<Record<string, string>>): Record<string, string | number> {
+  return { ...PRODUCE_MEDIA_HEADERS, "Content-Length": bodyBytes, ...authHeaders };
 }
 
 /** What one produce request came to. */
@@ -42,6 +46,13 @@ export interface ProduceTransport {
   readonly timeoutMs: number;
 }
 
+export interface ProduceClientOptions {
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  /** Adds auth headers per request; absent for an API without auth. */
+  readonly authenticator?: RequestAuthenticator;
+}
+
 /**
  * Posts produce requests for any topic under one invoke URL over a keep-alive pool of `concurrency`
  * sockets (one per request in flight, so a request never waits for a socket).
@@ -49,11 +60,13 @@ export interface ProduceTransport {
 export class ProduceClient {
   private readonly urls = new Map<string, URL>();
   private readonly transport: ProduceTransport;
+  private readonly authenticator: RequestAuthenticator | undefined;
 
   constructor(
     private readonly invokeUrl: string,
-    options: { readonly concurrency: number; readonly timeoutMs: number },
+    options: ProduceClientOptions,
   ) {
+    this.authenticator = options.authenticator;
     const agentOptions = { keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency };
     const agent = new URL(invokeUrl).protocol === "https:" ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     this.transport = { agent, timeoutMs: options.timeoutMs };
@@ -61,7 +74,13 @@ export class ProduceClient {
 
   /** Posts these rows' JSON as one request to the topic; never rejects. */
   produce(topic: string, valuesJson: readonly string[]): Promise<ProduceOutcome> {
-    return produce(this.urlOf(topic), produceBody(valuesJson), valuesJson.length, this.transport);
+    const url = this.urlOf(topic);
+    const body = produceBody(valuesJson);
+    if (this.authenticator === undefined) return produce(url, body, valuesJson.length, this.transport);
+    return this.authenticator.headersFor(url, PRODUCE_MEDIA_HEADERS, body).then(
+      (authHeaders) => produce(url, body, valuesJson.length, this.transport, authHeaders),
+      (err: unknown): ProduceOutcome => ({ kind: "fatal", reason: `cannot sign the request to ${url.origin}: ${err instanceof Error ? err.message.split("\n")[0] : String(err)} (check the AWS credentials)` }),
+    );
   }
 
   close(): void {
@@ -89,7 +108,7 @@ const FATAL_CODES: Readonly<Record<string, string>> = {
 };
 
 /** Sends one produce request of `recordCount` records and classifies the answer; never rejects. */
-export function produce(url: URL, body: string, recordCount: number, transport: ProduceTransport): Promise<ProduceOutcome> {
+export function produce(url: URL, body: string, recordCount: number, transport: ProduceTransport, authHeaders?: Readonly<Record<string, string>>): Promise<ProduceOutcome> {
   return new Promise((resolve) => {
     let settled = false;
     const finish = (outcome: ProduceOutcome) => {
@@ -99,7 +118,7 @@ export function produce(url: URL, body: string, recordCount: number, transport: 
       resolve(outcome);
     };
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-    const req = send(url, { method: "POST", agent: transport.agent, headers: produceHeaders(Buffer.byteLength(body)) }, (res) => {
+    const req = send(url, { method: "POST", agent: transport.agent, headers: produceHeaders(Buffer.byteLength(body), authHeaders) }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("error", (err) => finish({ kind: "retry", reason: `response aborted: ${describeSocketError(err)}`, ambiguous: true }));
@@ -149,7 +168,7 @@ export function classifyResponse(url: URL, status: number, contentType: string, 
   if (status < 200 || status >= 300) {
     const message = messageOf(text) ?? "no message";
     const hint =
-      status === 403 && /authentication token/i.test(message) ? "the path does not exist on the API: check the invoke URL includes the stage"
+      status === 403 ? forbiddenHint(message)
       : status === 404 ? "check the topic names (topics output or --topics) exist on the cluster"
       : status === 422 || status === 400 ? "the request does not match the REST proxy's v2 produce contract"
       : status === 415 || status === 406 ? "the REST proxy rejected the media type"
@@ -168,6 +187,17 @@ export function classifyResponse(url: URL, status: number, contentType: string, 
       return code === null || code === undefined ? null : `error_code ${String(code)}: ${String(error ?? "")}`;
     }),
   };
+}
+
+/**
+ * What to check after API Gateway's 403, by its message: an unknown path and an unsigned request to
+ * an IAM API both read "Missing Authentication Token".
+ */
+function forbiddenHint(message: string): string {
+  if (/authentication token/i.test(message)) return "the path does not exist on the API: check the invoke URL includes the stage; if the API's api_auth is iam, requests must be signed (--auth iam)";
+  if (/signature|security token|credential should be scoped/i.test(message)) return "the API refused the SigV4 signature: check the AWS credentials, the clock and the region (outputs region or --region)";
+  if (/^forbidden$/i.test(message.trim())) return "the API wants a valid API key: check the api_key output, --api-key or PIPELINE_API_KEY";
+  return "the API refused the caller: check its api_auth and the credentials";
 }
 
 /** The `message` of a JSON error body (REST proxy and API Gateway both use it), or a short text excerpt. */

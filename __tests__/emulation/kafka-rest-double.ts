@@ -4,11 +4,14 @@
  * contract (path, media types, body shape with no unknown fields, one offset per record) and can
  * inject the faults a real deployment shows: 500, 429, slow answers, dropped connections, answers
  * lost after the records were written (which makes the client's retry a duplicate), and per-record
- * errors inside a 200.
+ * errors inside a 200. Like API Gateway in front of the proxy it can demand auth first: a SigV4
+ * signature it verifies itself (sigv4-verifier.ts, node:crypto only) or an API key, refusing with
+ * API Gateway's 403 JSON bodies.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mulberry32 } from "../../emulation/random";
+import { verifySigV4, type SigV4Credentials, type Verdict } from "./sigv4-verifier";
 
 export type FaultKind = "status500" | "status429" | "slow" | "drop" | "lostResponse";
 
@@ -23,6 +26,11 @@ export interface FaultPlan {
   readonly slowMs?: number;
 }
 
+/** API Gateway's authorization in front of the proxy. */
+export type DoubleAuth =
+  | { readonly mode: "iam"; readonly credentials: SigV4Credentials; readonly region: string; readonly service?: string; /** Added to the double's clock, to test skew. */ readonly clockSkewMs?: number }
+  | { readonly mode: "api-key"; readonly apiKey: string };
+
 export interface KafkaRestDoubleOptions {
   /** Topics that exist; others answer 404 / 40401 like the proxy. */
   readonly topics: readonly string[];
@@ -33,6 +41,8 @@ export interface KafkaRestDoubleOptions {
   readonly keepValues?: boolean;
   /** Answer every request with a 200 HTML page, like a web server that is not the proxy. @default false */
   readonly answerHtml?: boolean;
+  /** Demand SigV4 or an API key before anything else. @default none */
+  readonly auth?: DoubleAuth;
 }
 
 export interface ReceivedRecord {
@@ -49,7 +59,7 @@ export interface KafkaRestDouble {
   readonly records: ReceivedRecord[];
   /** Records written per topic. */
   readonly written: Record<string, number>;
-  readonly requests: { total: number; rejected: number; faults: Record<FaultKind, number> };
+  readonly requests: { total: number; rejected: number; forbidden: number; faults: Record<FaultKind, number> };
   close(): Promise<void>;
 }
 
@@ -67,7 +77,7 @@ export async function startKafkaRestDouble(options: KafkaRestDoubleOptions): Pro
   const records: ReceivedRecord[] = [];
   const written: Record<string, number> = Object.fromEntries(options.topics.map((topic) => [topic, 0]));
   const nextOffset: Record<string, number> = {};
-  const requests = { total: 0, rejected: 0, faults: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number> };
+  const requests = { total: 0, rejected: 0, forbidden: 0, faults: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number> };
   const weights = FAULT_KINDS.map((kind) => options.faults?.kinds?.[kind] ?? (options.faults?.kinds ? 0 : 1));
   const weightSum = weights.reduce((a, b) => a + b, 0);
 
@@ -93,8 +103,15 @@ export async function startKafkaRestDouble(options: KafkaRestDoubleOptions): Pro
     if (keepValues) for (const value of values) records.push({ topic, value, at });
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
     requests.total++;
+    const refusal = options.auth ? authorize(options.auth, req, raw) : null;
+    if (refusal !== null) {
+      requests.forbidden++;
+      // API Gateway's own answer: JSON with only a message, no error_code
+      return sendJson(res, 403, refusal, "application/json");
+    }
+    const body = raw.toString("utf8");
     if (options.answerHtml) {
       res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
       res.end("<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>");
@@ -171,7 +188,7 @@ export async function startKafkaRestDouble(options: KafkaRestDoubleOptions): Pro
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => handle(req, res, Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => handle(req, res, Buffer.concat(chunks)));
     req.on("error", () => undefined);
   });
   server.keepAliveTimeout = 30_000;
@@ -191,8 +208,16 @@ export async function startKafkaRestDouble(options: KafkaRestDoubleOptions): Pro
   };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function authorize(auth: DoubleAuth, req: IncomingMessage, body: Buffer): Verdict {
+  if (auth.mode === "api-key") return req.headers["x-api-key"] === auth.apiKey ? null : { message: "Forbidden" };
+  return verifySigV4(
+    { method: req.method ?? "", url: req.url ?? "/", headers: req.headers, body },
+    { credentials: auth.credentials, region: auth.region, ...(auth.service ? { service: auth.service } : {}), now: Date.now() + (auth.clockSkewMs ?? 0) },
+  );
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, contentType = RESPONSE_TYPE): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": RESPONSE_TYPE, "Content-Length": Buffer.byteLength(text) });
+  res.writeHead(status, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text) });
   res.end(text);
 }

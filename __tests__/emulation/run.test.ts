@@ -36,7 +36,7 @@ afterAll(async () => {
 async function startRest(options: Partial<KafkaRestDoubleOptions> = {}): Promise<{ rest: KafkaRestDouble; outputs: string }> {
   rest = await startKafkaRestDouble({ topics: TOPICS, ...options });
   const outputs = join(db.dir, `outputs-${rest.port}.json`);
-  writeFileSync(outputs, JSON.stringify({ pipeline: { invoke_url: rest.url, user_id: "abc", topics: [...TOPICS] } }));
+  writeFileSync(outputs, JSON.stringify({ pipeline: { invoke_url: rest.url, api_auth: "none", region: "us-east-1", user_id: "abc", topics: [...TOPICS] } }));
   return { rest, outputs };
 }
 

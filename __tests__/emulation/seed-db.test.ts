@@ -73,7 +73,7 @@ describe.concurrent("bad input: one clear line, non-zero exit, no stack trace", 
   beforeAll(async () => {
     rest = await startKafkaRestDouble({ topics: ["abc.pin", "abc.geo", "abc.user"], answerHtml: true });
     outputs = join(db.dir, "outputs.json");
-    writeFileSync(outputs, JSON.stringify({ pipeline: { invoke_url: rest.url, user_id: "abc", topics: ["abc.pin", "abc.geo", "abc.user"] } }));
+    writeFileSync(outputs, JSON.stringify({ pipeline: { invoke_url: rest.url, api_auth: "none", region: "us-east-1", user_id: "abc", topics: ["abc.pin", "abc.geo", "abc.user"] } }));
   });
 
   afterAll(async () => {
@@ -119,7 +119,7 @@ describe.concurrent("bad input: one clear line, non-zero exit, no stack trace", 
 
   it("outputs file without an invoke URL", async () => {
     const path = join(db.dir, "no-url.json");
-    writeFileSync(path, JSON.stringify({ pipeline: { user_id: "abc", topics: ["abc.pin", "abc.geo", "abc.user"] } }));
+    writeFileSync(path, JSON.stringify({ pipeline: { api_auth: "none", region: "us-east-1", user_id: "abc", topics: ["abc.pin", "abc.geo", "abc.user"] } }));
     await expectOneLine(
       ["run", "--outputs", path, "--creds", credsA],
       `emulate: outputs file ${path}: invoke_url is missing, expected the API Gateway stage invoke URL, https://<api>.execute-api.<region>.amazonaws.com/<stage> (re-run npx cdktf deploy --outputs-file ${path})`,

@@ -172,6 +172,24 @@ describe("flags and credentials", () => {
     expect(usage(["launch"])[1]).toContain('unknown command "launch"');
   });
 
+  it("auth flags with --url: mode, region and key from flags or the environment; bad combinations exit 2", () => {
+    const url = ["run", "--url", "http://x/dev", "--user-id", "u"];
+    expect(parseCommand(url)).toMatchObject({ auth: { mode: "none" } });
+    expect(parseCommand([...url, "--auth", "iam", "--region", "eu-west-1"])).toMatchObject({ auth: { mode: "iam", region: "eu-west-1" } });
+    expect(parseCommand([...url, "--auth", "iam"], { AWS_REGION: "us-east-2" })).toMatchObject({ auth: { mode: "iam", region: "us-east-2" } });
+    expect(parseCommand([...url, "--auth", "api-key", "--api-key", "k"])).toMatchObject({ auth: { mode: "api-key", apiKey: "k" } });
+    expect(parseCommand([...url, "--auth", "api-key"], { PIPELINE_API_KEY: "from-env" })).toMatchObject({ auth: { mode: "api-key", apiKey: "from-env" } });
+    // with an outputs file only a fallback API key may be given
+    expect(parseCommand(["run", "--api-key", "k"])).toMatchObject({ outputs: "outputs.json", apiKey: "k" });
+    expect(usage([...url, "--auth", "api-key"])).toEqual([2, "--auth api-key needs the API key: pass --api-key <key> or set PIPELINE_API_KEY (the stack's api_key output) (see: npm run emulate -- --help)"]);
+    expect(usage([...url, "--auth", "iam"])).toEqual([2, "--auth iam needs the API's region: pass --region <region> (e.g. --region us-east-1) or set AWS_REGION (see: npm run emulate -- --help)"]);
+    expect(usage([...url, "--auth", "sigv4"])).toEqual([2, '--auth: got "sigv4", expected one of iam, api-key, none (e.g. --auth iam) (see: npm run emulate -- --help)']);
+    expect(usage([...url, "--auth", "iam", "--region", "Mars"])[1]).toBe('--region: got "Mars", expected an AWS region (e.g. --region us-east-1) (see: npm run emulate -- --help)');
+    expect(usage([...url, "--api-key", "k"])[1]).toBe("--api-key is only used with --auth api-key (got --auth none) (see: npm run emulate -- --help)");
+    expect(usage([...url, "--auth", "api-key", "--api-key", "k", "--region", "us-east-1"])[1]).toBe("--region is only used with --auth iam (got --auth api-key) (see: npm run emulate -- --help)");
+    expect(usage(["run", "--auth", "iam"])[1]).toBe("--auth is only used with --url (the outputs file's api_auth says how to authenticate) (see: npm run emulate -- --help)");
+  });
+
   it("credentials: every key present, PORT a port", () => {
     expect(parseDbCreds("HOST: h\nUSER: u\nPASSWORD: 123\nDATABASE: d\nPORT: '3307'\n", "c.yaml")).toEqual({ host: "h", user: "u", password: "123", database: "d", port: 3307, source: "c.yaml" });
     expect(() => parseDbCreds("HOST: h\nUSER: u\nDATABASE: d\n", "c.yaml")).toThrow("c.yaml: missing PASSWORD, PORT (add PASSWORD: <value>, PORT: <value>; see db_creds.example.yaml)");

@@ -54,6 +54,8 @@ function runVariant(dir: string, args: readonly string[]): Promise<{ code: numbe
 }
 
 const db = await startMariaDb();
+// test credentials for a signing emulator and the verifying double; they replace any the machine has
+if (values["double-auth"] === "iam") Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIDBENCHEMULATE", AWS_SECRET_ACCESS_KEY: "bench-secret-not-an-aws-key", AWS_SESSION_TOKEN: "bench-session-token" });
 const restArgs = ["bench.pin,bench.geo,bench.user", ...(values["double-auth"] ? [values["double-auth"]] : [])];
 const rest = fork(join(here, "rest-server.ts"), restArgs, { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
 try {

@@ -1,0 +1,110 @@
+/**
+ * How the emulator authenticates to the API, following the stack's `api_auth` output (or --auth):
+ *
+ * - `iam`: every request is signed with SigV4 for `execute-api` in the stack's region by the AWS
+ *   SDK's own signer, with credentials from the SDK's standard chain (environment, shared profile,
+ *   SSO, process, container or instance role). The chain's provider caches the credentials and
+ *   fetches new ones shortly before they expire, so a long run survives a rotation.
+ * - `api-key`: every request carries `x-api-key`.
+ * - `none`: nothing is added.
+ */
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { EmulationError } from "./errors";
+
+/** The API's auth settings, resolved from the outputs or the flags. */
+export type ApiAuth =
+  | { readonly mode: "none" }
+  | { readonly mode: "api-key"; readonly apiKey: string }
+  | { readonly mode: "iam"; readonly region: string };
+
+/** Adds authentication headers to one request (`none` has no authenticator, so its requests skip the await). */
+export interface RequestAuthenticator {
+  /** Headers to add to a POST of `body` to `url` (its other headers already in `headers`). */
+  headersFor(url: URL, headers: Readonly<Record<string, string>>, body: string): Promise<Record<string, string>>;
+}
+
+/** The SigV4 service name of API Gateway's invoke endpoints. */
+export const EXECUTE_API_SERVICE = "execute-api";
+
+export type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
+
+const CREDENTIALS_FIX =
+  "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), or AWS_PROFILE after aws configure / aws sso login, or run on a host with an instance role";
+
+/**
+ * Builds the authenticator for `auth`. For `iam` the credentials are resolved here, once, so missing
+ * or expired credentials stop the run before anything is posted.
+ */
+export async function createAuthenticator(auth: ApiAuth, credentials: CredentialProvider = fromNodeProviderChain()): Promise<RequestAuthenticator | undefined> {
+  switch (auth.mode) {
+    case "none":
+      return undefined;
+    case "api-key":
+      return new ApiKeyAuthenticator(auth.apiKey);
+    case "iam":
+      await requireCredentials(credentials);
+      return new SigV4Authenticator(auth.region, credentials);
+  }
+}
+
+async function requireCredentials(provider: CredentialProvider): Promise<void> {
+  let expiration: Date | undefined;
+  try {
+    ({ expiration } = await provider());
+  } catch (err) {
+    throw new EmulationError(`no AWS credentials for SigV4 signing (${CREDENTIALS_FIX}): ${firstLine(err)}`);
+  }
+  if (expiration !== undefined && expiration.getTime() <= Date.now()) {
+    throw new EmulationError(`the AWS credentials for SigV4 signing expired at ${expiration.toISOString()} (refresh them: aws sso login, or new temporary keys)`);
+  }
+}
+
+class ApiKeyAuthenticator implements RequestAuthenticator {
+  private readonly headers: Record<string, string>;
+
+  constructor(apiKey: string) {
+    this.headers = { "x-api-key": apiKey };
+  }
+
+  headersFor(): Promise<Record<string, string>> {
+    return Promise.resolve(this.headers);
+  }
+}
+
+class SigV4Authenticator implements RequestAuthenticator {
+  private readonly signer: SignatureV4;
+
+  constructor(region: string, credentials: CredentialProvider) {
+    this.signer = new SignatureV4({
+      service: EXECUTE_API_SERVICE,
+      region,
+      credentials,
+      sha256: Sha256,
+      // API Gateway hashes the body itself; an x-amz-content-sha256 header would only add bytes
+      applyChecksum: false,
+    });
+  }
+
+  async headersFor(url: URL, headers: Readonly<Record<string, string>>, body: string): Promise<Record<string, string>> {
+    const request = new HttpRequest({
+      method: "POST",
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port === "" ? {} : { port: Number(url.port) }),
+      path: url.pathname,
+      headers: { ...headers, host: url.host },
+      body,
+    });
+    const signed = await this.signer.sign(request);
+    const added: Record<string, string> = {};
+    for (const [name, value] of Object.entries(signed.headers)) if (!(name in headers) && name !== "host") added[name] = value;
+    return added;
+  }
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+}
