@@ -37,6 +37,7 @@ run flags:
   --max-retries N     retries per record on 429, 5xx, timeouts, resets, per-record errors (default ${D.maxRetries})
   --timeout-ms N      per-request timeout (default ${D.timeoutMs})
   --dead-letter FILE  where undeliverable records go, one JSON line each (default ${D.deadLetterFile})
+  --receipts FILE     topic, partition and offset of every acknowledged record, appended (default ${D.receiptsDir}/<UTC timestamp>.ndjson)
   --auth MODE         with --url: iam (SigV4), api-key or none (default ${D.auth}); with --outputs the file's api_auth decides
   --region R          with --auth iam: the API's region (default: AWS_REGION)
   --api-key KEY       with --auth api-key, or when the outputs file lacks api_key (default: ${D.apiKeyEnv})
@@ -77,6 +78,8 @@ export interface RunCommand {
   readonly maxRetries: number;
   readonly timeoutMs: number;
   readonly deadLetter: string;
+  /** Absent: a fresh `<receiptsDir>/<UTC timestamp>.ndjson`, named by cli.ts when the run starts. */
+  readonly receipts?: string;
   readonly dryRun: boolean;
   readonly json: boolean;
   readonly creds: string;
@@ -117,6 +120,7 @@ const RUN_FLAGS = {
   "max-retries": integerFlag({ min: 0, max: 100, example: "5" }),
   "timeout-ms": integerFlag({ min: 10, max: 600_000, example: "10000" }),
   "dead-letter": stringFlag(),
+  receipts: stringFlag(),
   auth: enumFlag(API_AUTH_MODES, "iam"),
   region: schemaFlag(z.string().trim().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/), "an AWS region", "us-east-1"),
   "api-key": stringFlag(),
@@ -179,6 +183,7 @@ function parseRun(args: readonly string[], env: CommandEnv): RunCommand | { kind
     maxRetries: flags["max-retries"] ?? EMULATE_DEFAULTS.maxRetries,
     timeoutMs: flags["timeout-ms"] ?? EMULATE_DEFAULTS.timeoutMs,
     deadLetter: flags["dead-letter"] ?? EMULATE_DEFAULTS.deadLetterFile,
+    ...(flags.receipts === undefined ? {} : { receipts: flags.receipts }),
     dryRun: flags["dry-run"] === true,
     json: flags.json === true,
     creds: flags.creds ?? EMULATE_DEFAULTS.credsFile,

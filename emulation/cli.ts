@@ -12,6 +12,7 @@ import { EMULATE_DEFAULTS } from "./defaults";
 import { EmulationError } from "./errors";
 import { eventOrder } from "./flow";
 import { TABLE_ROLES, type TableRole } from "./rows";
+import { defaultReceiptsPath } from "./receipts-file";
 import { seedDatabase } from "./seed-db";
 
 /** Events shown by --dry-run: enough to see the body shape without flooding the terminal. */
@@ -123,6 +124,7 @@ async function run(command: RunCommand): Promise<number> {
         maxRetries: command.maxRetries,
         timeoutMs: command.timeoutMs,
         deadLetterPath: command.deadLetter,
+        receiptsPath: command.receipts ?? defaultReceiptsPath(EMULATE_DEFAULTS.receiptsDir),
         signal: abort.signal,
         onProgress: (progress) => process.stderr.write(tty ? `\r${progressLine(progress)}\u001b[K` : `${progressLine(progress)}\n`),
         progressIntervalMs: tty ? 250 : 5000,
@@ -158,6 +160,7 @@ function formatSummary(s: EmulationSummary): string {
     ["records/s", Math.round(s.recordsPerSecond)],
     ["latency p50 / p99", `${ms(s.latencyP50Ms)} / ${ms(s.latencyP99Ms)}`],
   ];
+  lines.push(["receipts file", s.receiptsPath]);
   if (s.deadLetterPath !== undefined) lines.push(["dead-letter file", s.deadLetterPath]);
   return lines.map(([label, value]) => `${label.padEnd(21)}${value}`).join("\n") + "\n";
 }

@@ -11,6 +11,7 @@
  */
 import type { RequestAuthenticator } from "./auth";
 import { DeadLetterFile } from "./dead-letters";
+import { ReceiptsFile } from "./receipts-file";
 import { SEND_TUNING } from "./defaults";
 import { EmulationError } from "./errors";
 import { eventOrder, TokenBucket } from "./flow";
@@ -55,6 +56,8 @@ export interface EmulationOptions {
   readonly timeoutMs: number;
   /** NDJSON file for records that could not be delivered; created only if one fails. */
   readonly deadLetterPath: string;
+  /** Receipts file (lib/receipts.ts) for acknowledged records; created at the start, appended to. */
+  readonly receiptsPath: string;
   /** Aborting stops starting new events; records in flight finish (or are dead-lettered). */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: EmulationProgress) => void;
@@ -75,6 +78,7 @@ export interface EmulationSummary extends EmulationProgress {
   readonly fatal?: string;
   /** Set when records were dead-lettered. */
   readonly deadLetterPath?: string;
+  readonly receiptsPath: string;
 }
 
 /** The events per chunk: `batch`, or less with a target rate so a chunk is at most 1/10 s of events. */
@@ -87,8 +91,10 @@ export async function runEmulation(source: EventSource, options: EmulationOption
   if (source.ids.length === 0) throw new EmulationError("the source tables have no events (fill them with: npm run emulate -- seed-db --rows 10000)");
   const started = performance.now();
   const client = new ProduceClient(options.targets.invokeUrl, options);
+  const receipts = new ReceiptsFile(options.receiptsPath);
   const deadLetters = new DeadLetterFile(options.deadLetterPath);
   const queue = new SendQueue({
+    receipts,
     concurrency: options.concurrency,
     maxRetries: options.maxRetries,
     jitter: mulberry32(options.seed ^ 0x6a177e4),
@@ -107,6 +113,7 @@ export async function runEmulation(source: EventSource, options: EmulationOption
     options.signal?.removeEventListener("abort", onAbort);
     client.close();
     deadLetters.close();
+    receipts.close();
   }
   const progress = snapshot();
   return {
@@ -116,6 +123,7 @@ export async function runEmulation(source: EventSource, options: EmulationOption
     latencyP99Ms: queue.latency.percentile(0.99),
     ...(queue.fatal === undefined ? {} : { fatal: queue.fatal }),
     ...(deadLetters.written > 0 ? { deadLetterPath: options.deadLetterPath } : {}),
+    receiptsPath: options.receiptsPath,
   };
 }
 

@@ -29,10 +29,19 @@ export function produceHeaders(bodyBytes: number, authHeaders?: Readonly<Record<
   return { ...PRODUCE_MEDIA_HEADERS, "Content-Length": bodyBytes, ...authHeaders };
 }
 
+/** Where the cluster wrote a record. */
+export interface RecordPosition {
+  readonly partition: number;
+  readonly offset: number;
+}
+
 /** What one produce request came to. */
 export type ProduceOutcome =
-  /** The proxy answered with one offset per record; `errors[i]` is null when record i was written. */
-  | { readonly kind: "offsets"; readonly errors: readonly (string | null)[] }
+  /**
+   * The proxy answered with one offset per record: record i was written at `positions[i]` when
+   * `errors[i]` is null; otherwise `errors[i]` says why not and `positions[i]` is null.
+   */
+  | { readonly kind: "offsets"; readonly errors: readonly (string | null)[]; readonly positions: readonly (RecordPosition | null)[] }
   /**
    * A transient fault of the whole request (429, 5xx, timeout, reset). `ambiguous` when the
    * records may have been written anyway (the request reached the server), so a retry may duplicate them.
@@ -180,13 +189,25 @@ export function classifyResponse(url: URL, status: number, contentType: string, 
     const got = Array.isArray(offsets) ? `${offsets.length} offsets for ${recordCount} records` : 'no "offsets"';
     return { kind: "fatal", reason: `${url.href} answered ${status} with ${got}, expected the Kafka REST proxy's v2 produce response: check the invoke URL points at the REST proxy` };
   }
-  return {
-    kind: "offsets",
-    errors: offsets.map((offset) => {
-      const { error_code: code, error } = (offset ?? {}) as { error_code?: unknown; error?: unknown };
-      return code === null || code === undefined ? null : `error_code ${String(code)}: ${String(error ?? "")}`;
-    }),
-  };
+  const errors: (string | null)[] = [];
+  const positions: (RecordPosition | null)[] = [];
+  for (const entry of offsets as unknown[]) {
+    const { error_code: code, error, partition, offset } = (entry ?? {}) as { error_code?: unknown; error?: unknown; partition?: unknown; offset?: unknown };
+    if (code !== null && code !== undefined) {
+      errors.push(`error_code ${String(code)}: ${String(error ?? "")}`);
+      positions.push(null);
+    } else if (isCount(partition) && isCount(offset)) {
+      errors.push(null);
+      positions.push({ partition, offset });
+    } else {
+      return { kind: "fatal", reason: `${url.href} answered ${status} with an offset without partition and offset (${JSON.stringify(entry)}), expected the Kafka REST proxy's v2 produce response` };
+    }
+  }
+  return { kind: "offsets", errors, positions };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
 
 /**

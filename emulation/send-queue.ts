@@ -8,6 +8,7 @@
  */
 import { SEND_TUNING } from "./defaults";
 import type { DeadLetterFile } from "./dead-letters";
+import type { ReceiptsFile } from "./receipts-file";
 import { backoffDelayMs, LatencyHistogram } from "./flow";
 import type { ProduceOutcome } from "./kafka-rest";
 import type { Random } from "./random";
@@ -49,6 +50,8 @@ export interface SendQueueOptions {
   readonly jitter: Random;
   readonly post: PostJob;
   readonly deadLetters: DeadLetterFile;
+  /** Where acknowledged records' positions go; none when absent. */
+  readonly receipts?: ReceiptsFile;
 }
 
 interface RecordFailure {
@@ -157,6 +160,7 @@ export class SendQueue {
           if (error === null) this.stats.acknowledged++;
           else failures.push({ record: job.records[i] as PendingRecord, reason: error });
         });
+        this.options.receipts?.record(job.topic, job.records, outcome.positions);
         this.handleFailures(job.topic, failures);
         break;
       }

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { EmulationSummary } from "../../emulation/emulator";
 import { eventOrder } from "../../emulation/flow";
 import { generateEvent } from "../../emulation/rows";
+import { contentHash, isSampled, readReceipts, type ReceiptRange } from "../../lib/receipts";
 import { startMariaDb, type MariaDb } from "../support/mariadb";
 import { startKafkaRestDouble, type KafkaRestDouble, type KafkaRestDoubleOptions } from "./kafka-rest-double";
 import { lines, runCli } from "./cli-harness";
@@ -115,6 +116,53 @@ describe("emulate run", () => {
     expect(duplicates).toBeGreaterThan(0);
     expect(duplicates).toBeLessThanOrEqual(summary.duplicatesSuspected);
     console.log(`faults: ${JSON.stringify(rest.requests)}; acknowledged ${summary.acknowledged}, dead-lettered ${summary.failed}, retried ${summary.retried}, duplicates at the server ${duplicates} (suspected ${summary.duplicatesSuspected})`);
+  });
+
+  it("receipts reconstruct exactly the double's acknowledged (topic, partition, offset, event) set, under faults with retries", { timeout: 60_000 }, async () => {
+    // no slow answers: a client timeout racing the double's answer would make "acknowledged" a matter of luck
+    const { rest } = await startRest({ partitions: 3, faults: { requestFaultRate: 0.3, recordErrorRate: 0.05, kinds: { status500: 1, status429: 1, drop: 1, lostResponse: 2 } }, seed: 8 });
+    const receipts = join(db.dir, "faults-receipts.ndjson");
+    const deadLetter = join(db.dir, "receipts-dead.ndjson");
+    const count = 1500;
+    const result = await runCli(["run", "--url", rest.url, "--user-id", "abc", "--creds", creds, "--count", String(count), "--batch", "25", "--concurrency", "8", "--max-retries", "6", "--seed", "5", "--receipts", receipts, "--dead-letter", deadLetter, "--json"]);
+    const summary = JSON.parse(lines(result.stdout).at(-1) as string) as EmulationSummary;
+    expect(summary.receiptsPath).toBe(receipts);
+    expect(summary.retried).toBeGreaterThan(0);
+
+    const rawLines = lines(readFileSync(receipts, "utf8"));
+    expect(rawLines.length).toBeGreaterThan(0);
+    for (const line of rawLines) {
+      const keys = Object.keys(JSON.parse(line) as object);
+      expect([["topic", "partition", "offset", "events"], ["topic", "partition", "offset", "events", "sample"]]).toContainEqual(keys);
+    }
+    const ranges: ReceiptRange[] = [];
+    for await (const range of readReceipts(receipts)) ranges.push(range);
+    expect(ranges).toHaveLength(rawLines.length);
+
+    const at = (topic: string, partition: number, offset: number) => `${topic}/${partition}/${offset}`;
+    const fromReceipts = ranges.flatMap((range) => range.events.map((event, i) => `${at(range.topic, range.partition, range.offset + i)}#${event}`));
+    const fromDouble = rest.acknowledged.map((record) => `${at(record.topic, record.partition, record.offset)}#${keyOf(record.topic, record.value)}`);
+    expect(fromReceipts).toHaveLength(summary.acknowledged);
+    expect(new Set(fromReceipts).size).toBe(fromReceipts.length);
+    expect([...fromReceipts].sort()).toEqual([...fromDouble].sort());
+    expect(new Set(ranges.map((range) => range.partition))).toEqual(new Set([0, 1, 2]));
+
+    // at-least-once: a lost answer's records were written but not acknowledged; their retries were, at new offsets
+    const acknowledgedAt = new Set(rest.acknowledged.map((record) => at(record.topic, record.partition, record.offset)));
+    const writtenNotAcknowledged = rest.records.filter((record) => !acknowledgedAt.has(at(record.topic, record.partition, record.offset)));
+    expect(writtenNotAcknowledged.length).toBeGreaterThan(0);
+    const deadLines = summary.failed > 0 ? lines(readFileSync(deadLetter, "utf8")).map((line) => JSON.parse(line) as { topic: string; event: number }) : [];
+    const delivered = new Set([...ranges.flatMap((range) => range.events.map((event) => `${range.topic}#${event}`)), ...deadLines.map((dead) => `${dead.topic}#${dead.event}`)]);
+    const expected = expectedIds(count, 5).flatMap((id) => TOPICS.map((topic) => `${topic}#${id}`));
+    expect(expected.filter((key) => !delivered.has(key))).toEqual([]);
+    expect(writtenNotAcknowledged.map((record) => `${record.topic}#${keyOf(record.topic, record.value)}`).filter((key) => !delivered.has(key))).toEqual([]);
+
+    // sampled records carry the content hash of what the double stored at that offset
+    const valueAt = new Map(rest.acknowledged.map((record) => [at(record.topic, record.partition, record.offset), record.value]));
+    const samples = ranges.flatMap((range) => (range.sample ?? []).map(([offset, hash]) => ({ key: at(range.topic, range.partition, offset), hash })));
+    expect(samples).toHaveLength(ranges.reduce((n, range) => n + range.events.filter(isSampled).length, 0));
+    expect(samples.length).toBeGreaterThan(0);
+    for (const { key, hash } of samples) expect(contentHash(JSON.stringify(valueAt.get(key)))).toBe(hash);
   });
 
   it("--rate holds within 5 % over 10 s, measured at the server", { timeout: 60_000 }, async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../emulation/args";
 import { parseDbCreds } from "../../emulation/creds";
@@ -5,6 +8,8 @@ import { chunkSize } from "../../emulation/emulator";
 import { EmulationError } from "../../emulation/errors";
 import { backoffDelayMs, eventOrder, LatencyHistogram, TokenBucket } from "../../emulation/flow";
 import { classifyResponse, produceBody } from "../../emulation/kafka-rest";
+import { ReceiptsFile } from "../../emulation/receipts-file";
+import { contentHash } from "../../lib/receipts";
 import { mixSeed, mulberry32 } from "../../emulation/random";
 import { CATEGORIES, formatFollowerCount, generateEvent, SENTINELS } from "../../emulation/rows";
 
@@ -127,7 +132,8 @@ describe("Kafka REST v2 answers", () => {
 
   it("classifies per-record errors, retryable faults and fatal answers", () => {
     const ok = JSON.stringify({ offsets: [{ partition: 0, offset: 1, error_code: null, error: null }, { partition: null, offset: null, error_code: 2, error: "not leader" }] });
-    expect(classifyResponse(url, 200, "application/vnd.kafka.v2+json", ok, 2)).toEqual({ kind: "offsets", errors: [null, "error_code 2: not leader"] });
+    expect(classifyResponse(url, 200, "application/vnd.kafka.v2+json", ok, 2)).toEqual({ kind: "offsets", errors: [null, "error_code 2: not leader"], positions: [{ partition: 0, offset: 1 }, null] });
+    expect(classifyResponse(url, 200, "application/json", JSON.stringify({ offsets: [{ partition: 0, offset: null, error_code: null, error: null }] }), 1)).toMatchObject({ kind: "fatal", reason: expect.stringContaining("an offset without partition and offset") });
     expect(classifyResponse(url, 429, "application/json", '{"message":"Too Many Requests"}', 2)).toEqual({ kind: "retry", reason: "HTTP 429: Too Many Requests", ambiguous: false });
     expect(classifyResponse(url, 502, "text/html", "<html>Bad Gateway</html>", 2)).toMatchObject({ kind: "retry", ambiguous: true });
     expect(classifyResponse(url, 200, "text/html; charset=utf-8", "<html></html>", 2)).toEqual({
@@ -141,6 +147,30 @@ describe("Kafka REST v2 answers", () => {
       reason: "http://127.0.0.1:1/topics/a.pin answered 422: Unrecognized field: ind (the request does not match the REST proxy's v2 produce contract)",
     });
     expect(classifyResponse(url, 403, "application/json", '{"message":"Missing Authentication Token"}', 1)).toMatchObject({ kind: "fatal", reason: expect.stringContaining("check the invoke URL includes the stage") });
+  });
+});
+
+describe("receipts file", () => {
+  it("one line per run of consecutive offsets per partition, sampled records hashed, appended across writers", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "receipts-unit-")), "nested", "r.ndjson");
+    const first = new ReceiptsFile(path);
+    const json = (event: number) => `{"index":${event}, "title":"t"}`;
+    const records = [0, 101, 5, 7, 9].map((event) => ({ event, json: json(event) }));
+    first.record("u.pin", records, [{ partition: 0, offset: 10 }, { partition: 0, offset: 11 }, { partition: 1, offset: 3 }, { partition: 0, offset: 13 }, null]);
+    first.close();
+    const second = new ReceiptsFile(path);
+    second.record("u.geo", [{ event: 2, json: json(2) }], [{ partition: 0, offset: 0 }]);
+    second.record("u.geo", [{ event: 4, json: json(4) }], [null]);
+    second.close();
+    expect(first.written).toBe(4);
+    expect(second.written).toBe(1);
+    expect(readFileSync(path, "utf8").split("\n")).toEqual([
+      JSON.stringify({ topic: "u.pin", partition: 0, offset: 10, events: [0, 101], sample: [[10, contentHash(json(0))], [11, contentHash(json(101))]] }),
+      JSON.stringify({ topic: "u.pin", partition: 1, offset: 3, events: [5] }),
+      JSON.stringify({ topic: "u.pin", partition: 0, offset: 13, events: [7] }),
+      JSON.stringify({ topic: "u.geo", partition: 0, offset: 0, events: [2] }),
+      "",
+    ]);
   });
 });
 

@@ -27,6 +27,9 @@ const ROUNDS = Number(values.rounds ?? 5);
 const EVENTS = String(values.events ?? 100_000);
 const ROWS = String(values.rows ?? 50_000);
 
+/** A build that writes receipts gets a path in the temp dir (older builds have no --receipts flag). */
+const receiptsFlags = (dir: string, path: string) => (readFileSync(join(dir, "emulation", "args.ts"), "utf8").includes("receipts:") ? ["--receipts", path] : []);
+
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 function runVariant(dir: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string; peakMb: number }> {
@@ -66,7 +69,7 @@ try {
   const results = new Map(variants.map((variant) => [variant.name, [] as { rate: number; peakMb: number }[]]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const variant of variants) {
-      const run = await runVariant(variant.dir, ["run", "--url", `http://127.0.0.1:${port}`, "--user-id", "bench", "--creds", creds, "--count", EVENTS, "--batch", "500", "--concurrency", "8", "--seed", String(round + 1), "--json", "--dead-letter", join(db.dir, "dead.ndjson"), ...positionals]);
+      const run = await runVariant(variant.dir, ["run", "--url", `http://127.0.0.1:${port}`, "--user-id", "bench", "--creds", creds, "--count", EVENTS, "--batch", "500", "--concurrency", "8", "--seed", String(round + 1), "--json", "--dead-letter", join(db.dir, "dead.ndjson"), ...receiptsFlags(variant.dir, join(db.dir, `receipts-${variant.name}-${round}.ndjson`)), ...positionals]);
       if (run.code !== 0) throw new Error(`${variant.name}: ${run.stderr}`);
       const summary = JSON.parse(run.stdout.trim().split("\n").at(-1) as string) as { recordsPerSecond: number };
       results.get(variant.name)?.push({ rate: summary.recordsPerSecond, peakMb: run.peakMb });

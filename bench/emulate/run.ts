@@ -95,7 +95,7 @@ try {
 
   const emulator: RunResult[] = [];
   for (let run = 0; run < RUNS; run++) {
-    const result = await runNode([...emulateNodeArgs(), "run", "--url", url, "--user-id", USER_ID, "--creds", creds, "--count", String(EVENTS), "--batch", BATCH, "--concurrency", CONCURRENCY, "--seed", String(run + 1), "--json", "--dead-letter", join(db.dir, "dead.ndjson"), ...AUTH_FLAGS]);
+    const result = await runNode([...emulateNodeArgs(), "run", "--url", url, "--user-id", USER_ID, "--creds", creds, "--count", String(EVENTS), "--batch", BATCH, "--concurrency", CONCURRENCY, "--seed", String(run + 1), "--json", "--dead-letter", join(db.dir, "dead.ndjson"), "--receipts", join(db.dir, `receipts-${run + 1}.ndjson`), ...AUTH_FLAGS]);
     if (result.code !== 0) throw new Error(`emulate run failed: ${result.stderr}`);
     const summary = JSON.parse(result.stdout.trim().split("\n").at(-1) as string) as { recordsPerSecond: number; acknowledged: number };
     emulator.push({ recordsPerSecond: summary.recordsPerSecond, acknowledged: summary.acknowledged, wallSeconds: result.wallSeconds, peakRssMb: result.peakRssMb });
