@@ -8,6 +8,7 @@
  * - `api-key`: every request carries `x-api-key`.
  * - `none`: nothing is added.
  */
+import { createHash } from "node:crypto";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { HttpRequest } from "@smithy/protocol-http";
@@ -28,6 +29,9 @@ export interface RequestAuthenticator {
 
 /** The SigV4 service name of API Gateway's invoke endpoints. */
 export const EXECUTE_API_SERVICE = "execute-api";
+
+/** SigV4's header carrying the hex SHA-256 of the body. */
+const PAYLOAD_HASH_HEADER = "x-amz-content-sha256";
 
 export type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
 
@@ -83,7 +87,7 @@ class SigV4Authenticator implements RequestAuthenticator {
       region,
       credentials,
       sha256: Sha256,
-      // API Gateway hashes the body itself; an x-amz-content-sha256 header would only add bytes
+      // the payload hash header is set by headersFor
       applyChecksum: false,
     });
   }
@@ -95,7 +99,11 @@ class SigV4Authenticator implements RequestAuthenticator {
       hostname: url.hostname,
       ...(url.port === "" ? {} : { port: Number(url.port) }),
       path: url.pathname,
-      headers: { ...headers, host: url.host },
+      // The signer takes the payload hash from this header when present (as for S3) instead of
+      // hashing the body with its pure-JavaScript SHA-256, which runs at ~10-25 MB/s and would cap
+      // the emulator near 8,000 records/s; OpenSSL's hashes the same bytes ~20x faster. The value
+      // is the body's true hash, so the API's own check of the signature is unchanged.
+      headers: { ...headers, host: url.host, [PAYLOAD_HASH_HEADER]: createHash("sha256").update(body).digest("hex") },
       body,
     });
     const signed = await this.signer.sign(request);

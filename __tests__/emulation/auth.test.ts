@@ -73,6 +73,9 @@ describe("the double's SigV4 verifier", () => {
     expect(verifySigV4(await signed({ date: new Date(Date.now() - 4 * 60_000) }), expected)).toBeNull();
     const tamperedBody = { ...(await signed()), body: Buffer.from('{"records":[{"value":{"ind":2}}]}') };
     expect(verifySigV4(tamperedBody, expected)).toEqual({ message: MESSAGES.badSignature });
+    const base = await signed();
+    const falseHashClaim = { ...base, headers: { ...base.headers, "x-amz-content-sha256": "0".repeat(64) } };
+    expect(verifySigV4(falseHashClaim, expected)).toEqual({ message: MESSAGES.badSignature });
     const otherPath = { ...(await signed()), url: "/prod/topics/u%2By.pin" };
     expect(verifySigV4(otherPath, expected)).toEqual({ message: MESSAGES.badSignature });
     const unsigned = await signed();
