@@ -46,7 +46,13 @@ export type ProduceOutcome =
    * A transient fault of the whole request (429, 5xx, timeout, reset). `ambiguous` when the
    * records may have been written anyway (the request reached the server), so a retry may duplicate them.
    */
-  | { readonly kind: "retry"; readonly reason: string; readonly ambiguous: boolean }
+  | {
+      readonly kind: "retry";
+      readonly reason: string;
+      readonly ambiguous: boolean;
+      /** The API could not be reached at all (refused, unreachable, TLS failure): nothing was sent. */
+      readonly unreachable?: boolean;
+    }
   /** Every further request would fail the same way (wrong URL, not a REST proxy, contract violation). */
   | { readonly kind: "fatal"; readonly reason: string };
 
@@ -106,8 +112,8 @@ export class ProduceClient {
   }
 }
 
-/** Errors before the request reached the server: retrying cannot duplicate records. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH"]);
+/** Errors before the request reached the server (no connection, no TLS session): retrying cannot duplicate records. */
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EPROTO", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "ERR_SSL_WRONG_VERSION_NUMBER"]);
 const FATAL_CODES: Readonly<Record<string, string>> = {
   ENOTFOUND: "host not found (check the invoke URL)",
   EAI_AGAIN: "host name lookup failed (check the invoke URL and DNS)",
@@ -134,14 +140,17 @@ export function produce(url: URL, body: string, recordCount: number, transport: 
       res.on("end", () => finish(classifyResponse(url, res.statusCode ?? 0, String(res.headers["content-type"] ?? ""), Buffer.concat(chunks).toString("utf8"), recordCount)));
     });
     const timer = setTimeout(() => {
+      // still connecting after the whole timeout: the host does not answer at all, nothing was sent
+      const connecting = req.socket === null || req.socket.connecting;
       req.destroy();
-      finish({ kind: "retry", reason: `no answer within ${transport.timeoutMs} ms`, ambiguous: true });
+      finish(connecting ? { kind: "retry", reason: `${url.origin}: no connection within ${transport.timeoutMs} ms`, ambiguous: false, unreachable: true } : { kind: "retry", reason: `no answer within ${transport.timeoutMs} ms`, ambiguous: true });
     }, transport.timeoutMs);
     req.on("error", (err: NodeJS.ErrnoException) => {
       const code = err.code ?? "";
       const fatal = FATAL_CODES[code];
       if (fatal) finish({ kind: "fatal", reason: `${url.origin}: ${fatal}` });
-      else finish({ kind: "retry", reason: describeSocketError(err), ambiguous: !NOT_SENT_CODES.has(code) });
+      else if (UNREACHABLE_CODES.has(code)) finish({ kind: "retry", reason: `${url.origin}: ${describeSocketError(err)}`, ambiguous: false, unreachable: true });
+      else finish({ kind: "retry", reason: describeSocketError(err), ambiguous: true });
     });
     req.end(body);
   });

@@ -166,6 +166,8 @@ export class SendQueue {
       }
       case "retry":
         if (outcome.ambiguous) this.stats.duplicatesSuspected += job.records.length;
+        // an API that was never reached will not be reached by retrying for minutes; once it has answered, outages are retried
+        if (outcome.unreachable && this.stats.acknowledged === 0) this.stop(`cannot reach the API: ${outcome.reason} (check the invoke URL, the network and that the API is deployed; nothing was acknowledged)`);
         this.handleFailures(job.topic, job.records.map((record) => ({ record, reason: outcome.reason })));
         break;
       case "fatal":

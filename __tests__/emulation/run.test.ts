@@ -165,6 +165,60 @@ describe("emulate run", () => {
     for (const { key, hash } of samples) expect(contentHash(JSON.stringify(valueAt.get(key)))).toBe(hash);
   });
 
+  it("dead letters are appended across runs, and redrive re-posts them with retries and receipts, failures going to a fresh file", { timeout: 90_000 }, async () => {
+    const DEAD_LETTER_KEYS = ["topic", "event", "reason", "attempts", "value"];
+    const readDead = (path: string) => lines(readFileSync(path, "utf8")).map((line) => JSON.parse(line) as { topic: string; event: number; reason: string; attempts: number; value: Record<string, unknown> });
+    const deadLetter = join(db.dir, "redrive-input.ndjson");
+    // no retries against a failing API: every failed request's records are dead-lettered
+    const failing = await startRest({ faults: { requestFaultRate: 0.5, kinds: { status500: 1, status429: 1 } }, seed: 11 });
+    const runFlags = ["--url", failing.rest.url, "--user-id", "abc", "--creds", creds, "--count", "300", "--batch", "20", "--max-retries", "0", "--dead-letter", deadLetter, "--receipts", join(db.dir, "redrive-run.ndjson"), "--json"];
+    const first = JSON.parse(lines((await runCli(["run", ...runFlags, "--seed", "1"])).stdout).at(-1) as string) as EmulationSummary;
+    const second = JSON.parse(lines((await runCli(["run", ...runFlags, "--seed", "2"])).stdout).at(-1) as string) as EmulationSummary;
+    expect(first.failed).toBeGreaterThan(0);
+    expect(second.failed).toBeGreaterThan(0);
+    const dead = readDead(deadLetter);
+    // the second run appended; nothing of the first was lost
+    expect(dead).toHaveLength(first.failed + second.failed);
+    for (const line of lines(readFileSync(deadLetter, "utf8"))) expect(Object.keys(JSON.parse(line) as object)).toEqual(DEAD_LETTER_KEYS);
+    for (const record of dead) expect(record.value).toEqual(generateEvent(SEED, record.event)[record.topic.split(".")[1] as "pin" | "geo" | "user"]);
+    await failing.rest.close();
+    const inputBytes = readFileSync(deadLetter, "utf8");
+
+    // redrive through a healthy API: every dead letter acknowledged, with receipts, the input untouched
+    const healthy = await startRest({ partitions: 2 });
+    const receipts = join(db.dir, "redrive-receipts.ndjson");
+    const redriven = await runCli(["redrive", "--dead-letter", deadLetter, "--url", healthy.rest.url, "--receipts", receipts, "--batch", "7", "--json"]);
+    expect(redriven.code, redriven.stderr).toBe(0);
+    const summary = JSON.parse(lines(redriven.stdout).at(-1) as string) as EmulationSummary;
+    expect(summary).toMatchObject({ events: dead.length, sent: dead.length, acknowledged: dead.length, failed: 0, receiptsPath: receipts });
+    expect(summary.deadLetterPath).toBeUndefined();
+    const posted = healthy.rest.acknowledged.map((record) => `${record.topic}#${keyOf(record.topic, record.value)}`).sort();
+    expect(posted).toEqual(dead.map((record) => `${record.topic}#${record.event}`).sort());
+    for (const record of healthy.rest.acknowledged) expect(record.value).toEqual(generateEvent(SEED, keyOf(record.topic, record.value))[record.topic.split(".")[1] as "pin" | "geo" | "user"]);
+    const receipted: string[] = [];
+    for await (const range of readReceipts(receipts)) range.events.forEach((event, i) => receipted.push(`${range.topic}/${range.partition}/${range.offset + i}#${event}`));
+    expect(receipted.sort()).toEqual(healthy.rest.acknowledged.map((record) => `${record.topic}/${record.partition}/${record.offset}#${keyOf(record.topic, record.value)}`).sort());
+    expect(readFileSync(deadLetter, "utf8")).toBe(inputBytes);
+    await healthy.rest.close();
+
+    // redrive through a failing API: what fails again goes to a fresh file next to the input
+    const flaky = await startRest({ faults: { requestFaultRate: 0.5, kinds: { status500: 1 } }, seed: 12 });
+    const again = await runCli(["redrive", "--dead-letter", deadLetter, "--url", flaky.rest.url, "--receipts", join(db.dir, "redrive-receipts-2.ndjson"), "--batch", "5", "--max-retries", "1", "--json"]);
+    const againSummary = JSON.parse(lines(again.stdout).at(-1) as string) as EmulationSummary;
+    expect(againSummary.failed).toBeGreaterThan(0);
+    expect(again.code).toBe(1);
+    expect(againSummary.acknowledged + againSummary.failed).toBe(dead.length);
+    expect(againSummary.deadLetterPath).toMatch(new RegExp(`^${join(db.dir, "redrive-input")}\\.redrive-\\d{8}T\\d{6}\\.\\d{3}Z\\.ndjson$`));
+    const failedAgain = readDead(againSummary.deadLetterPath as string);
+    expect(failedAgain).toHaveLength(againSummary.failed);
+    for (const line of lines(readFileSync(againSummary.deadLetterPath as string, "utf8"))) expect(Object.keys(JSON.parse(line) as object)).toEqual(DEAD_LETTER_KEYS);
+    for (const record of failedAgain) {
+      expect(record.attempts).toBe(2);
+      expect(record.reason).toBe("HTTP 500: Internal Server Error (gave up after 2 attempts)");
+    }
+    expect(readFileSync(deadLetter, "utf8")).toBe(inputBytes);
+  });
+
   it("--rate holds within 5 % over 10 s, measured at the server", { timeout: 60_000 }, async () => {
     const { rest, outputs } = await startRest();
     const rate = 150;

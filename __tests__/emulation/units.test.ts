@@ -189,7 +189,8 @@ describe("flags and credentials", () => {
     expect(parseCommand(["run"])).toMatchObject({ kind: "run", outputs: "outputs.json", batch: 100, concurrency: 4, count: 1000, seed: 100, maxRetries: 5, timeoutMs: 10000, deadLetter: "dead-letter.ndjson", dryRun: false });
     expect(parseCommand(["run", "--url", "http://x/dev", "--user-id", "u", "--duration", "2.5", "--rate", "50"])).toMatchObject({ url: "http://x/dev", userId: "u", durationSec: 2.5, rate: 50 });
     expect(parseCommand(["seed-db", "--rows", "10"])).toEqual({ kind: "seed-db", rows: 10, seed: 100, creds: "db_creds.yaml" });
-    expect(parseCommand([])).toEqual({ kind: "help" });
+    expect(parseCommand(["--help"])).toEqual({ kind: "help" });
+    expect(parseCommand(["redrive", "--url", "http://x/dev"])).toMatchObject({ kind: "redrive", deadLetter: "dead-letter.ndjson", url: "http://x/dev", auth: { mode: "none" }, batch: 100, maxRetries: 5 });
   });
 
   it("bad flags name the flag, the value and the fix, with exit code 2", () => {
@@ -200,6 +201,9 @@ describe("flags and credentials", () => {
     expect(usage(["run", "--count", "5", "--duration", "5"])[1]).toContain("--count and --duration both given");
     expect(usage(["seed-db"])[1]).toContain("seed-db needs --rows N");
     expect(usage(["launch"])[1]).toContain('unknown command "launch"');
+    expect(usage([])).toEqual([2, "missing command: expected seed-db, run or redrive (e.g. npm run emulate -- run --count 100) (see: npm run emulate -- --help)"]);
+    expect(usage(["run", "--rate", "-5"])).toEqual([2, '--rate: got "-5", expected a number 0.1-1000000 (e.g. --rate 100) (see: npm run emulate -- --help)']);
+    expect(usage(["redrive", "--count", "5"])[1]).toBe("unknown flag --count (see: npm run emulate -- --help)");
   });
 
   it("auth flags with --url: mode, region and key from flags or the environment; bad combinations exit 2", () => {
