@@ -9,10 +9,8 @@
  * - `none`: nothing is added.
  */
 import { createHash } from "node:crypto";
-import { Sha256 } from "@aws-crypto/sha256-js";
-import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import { HttpRequest } from "@smithy/protocol-http";
-import { SignatureV4 } from "@smithy/signature-v4";
+import type { HttpRequest } from "@smithy/protocol-http";
+import type { SignatureV4 } from "@smithy/signature-v4";
 import { EmulationError } from "./errors";
 
 /** The API's auth settings, resolved from the outputs or the flags. */
@@ -33,25 +31,42 @@ export const EXECUTE_API_SERVICE = "execute-api";
 /** SigV4's header carrying the hex SHA-256 of the body. */
 const PAYLOAD_HASH_HEADER = "x-amz-content-sha256";
 
-export type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
+/** What the SDK's credential providers are: resolved per signature, cached by the provider. */
+export type CredentialProvider = () => Promise<{ readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string; readonly expiration?: Date }>;
 
 const CREDENTIALS_FIX =
   "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), or AWS_PROFILE after aws configure / aws sso login, or run on a host with an instance role";
 
 /**
  * Builds the authenticator for `auth`. For `iam` the credentials are resolved here, once, so missing
- * or expired credentials stop the run before anything is posted.
+ * or expired credentials stop the run before anything is posted. The SDK's modules are loaded only
+ * for `iam`: a run without signing does not pay their start-up time and memory.
  */
-export async function createAuthenticator(auth: ApiAuth, credentials: CredentialProvider = fromNodeProviderChain()): Promise<RequestAuthenticator | undefined> {
+export async function createAuthenticator(auth: ApiAuth, credentials?: CredentialProvider): Promise<RequestAuthenticator | undefined> {
   switch (auth.mode) {
     case "none":
       return undefined;
     case "api-key":
       return new ApiKeyAuthenticator(auth.apiKey);
-    case "iam":
-      await requireCredentials(credentials);
-      return new SigV4Authenticator(auth.region, credentials);
+    case "iam": {
+      const provider = credentials ?? (await import("@aws-sdk/credential-providers")).fromNodeProviderChain();
+      await requireCredentials(provider);
+      return createSigV4Authenticator(auth.region, provider);
+    }
   }
+}
+
+async function createSigV4Authenticator(region: string, credentials: CredentialProvider): Promise<RequestAuthenticator> {
+  const [{ Sha256 }, { HttpRequest }, { SignatureV4 }] = await Promise.all([import("@aws-crypto/sha256-js"), import("@smithy/protocol-http"), import("@smithy/signature-v4")]);
+  const signer = new SignatureV4({
+    service: EXECUTE_API_SERVICE,
+    region,
+    credentials,
+    sha256: Sha256,
+    // the payload hash header is set by headersFor
+    applyChecksum: false,
+  });
+  return new SigV4Authenticator(signer, HttpRequest);
 }
 
 async function requireCredentials(provider: CredentialProvider): Promise<void> {
@@ -79,21 +94,13 @@ class ApiKeyAuthenticator implements RequestAuthenticator {
 }
 
 class SigV4Authenticator implements RequestAuthenticator {
-  private readonly signer: SignatureV4;
-
-  constructor(region: string, credentials: CredentialProvider) {
-    this.signer = new SignatureV4({
-      service: EXECUTE_API_SERVICE,
-      region,
-      credentials,
-      sha256: Sha256,
-      // the payload hash header is set by headersFor
-      applyChecksum: false,
-    });
-  }
+  constructor(
+    private readonly signer: SignatureV4,
+    private readonly HttpRequestClass: typeof HttpRequest,
+  ) {}
 
   async headersFor(url: URL, headers: Readonly<Record<string, string>>, body: string): Promise<Record<string, string>> {
-    const request = new HttpRequest({
+    const request = new this.HttpRequestClass({
       method: "POST",
       protocol: url.protocol,
       hostname: url.hostname,

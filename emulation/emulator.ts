@@ -94,12 +94,12 @@ export function chunkSize(batch: number, rate: number | undefined): number {
 /** Posts events read from the source until the count, the duration, an abort or a fatal answer. */
 export function runEmulation(source: EventSource, options: EmulationOptions): Promise<EmulationSummary> {
   if (source.ids.length === 0) throw new EmulationError("the source tables have no events (fill them with: npm run emulate -- seed-db --rows 10000)");
-  return runSendSession({ ...options, invokeUrl: options.targets.invokeUrl }, (queue, started) => new EventFeeder(source, queue, options, started));
+  return runSendSession({ ...options, invokeUrl: options.targets.invokeUrl }, (queue, started) => new EventFeeder(source, queue, options, started), { deadLetterUnsent: false });
 }
 
 /** Re-posts dead-lettered records (see dead-letters.ts), each with a fresh set of retries. */
 export function redriveDeadLetters(records: readonly DeadLetter[], options: SendSessionOptions): Promise<EmulationSummary> {
-  return runSendSession(options, (queue) => new DeadLetterFeeder(records, queue, options));
+  return runSendSession(options, (queue) => new DeadLetterFeeder(records, queue, options), { deadLetterUnsent: true });
 }
 
 /** What feeds a send session: it pushes jobs until done, then closes the queue. */
@@ -110,13 +110,18 @@ interface Feeder {
 }
 
 /** Wires a feeder, the send queue and progress reporting together, and sums the run up. */
-async function runSendSession(options: SendSessionOptions, createFeeder: (queue: SendQueue, started: number) => Feeder): Promise<EmulationSummary> {
+async function runSendSession(
+  options: SendSessionOptions,
+  createFeeder: (queue: SendQueue, started: number) => Feeder,
+  { deadLetterUnsent }: { readonly deadLetterUnsent: boolean },
+): Promise<EmulationSummary> {
   const started = performance.now();
   const receipts = new ReceiptsFile(options.receiptsPath);
   const client = new ProduceClient(options.invokeUrl, options);
   const deadLetters = new DeadLetterFile(options.deadLetterPath);
   const queue = new SendQueue({
     receipts,
+    deadLetterUnsent,
     concurrency: options.concurrency,
     maxRetries: options.maxRetries,
     jitter: mulberry32(options.seed ^ 0x6a177e4),
@@ -163,9 +168,10 @@ class DeadLetterFeeder implements Feeder {
     try {
       for (const job of jobsByTopic(this.records, this.options.batch)) {
         while (!this.queue.hasRoom && !this.stopRequested()) await this.queue.wakeup.next();
-        if (this.stopRequested()) break;
         this.events += job.records.length;
-        this.queue.push(job);
+        // once stopped, the rest goes straight to the new dead-letter file: nothing read may vanish
+        if (this.stopRequested()) this.queue.abandon(job, this.queue.fatal ?? "interrupted");
+        else this.queue.push(job);
       }
     } finally {
       this.queue.close();

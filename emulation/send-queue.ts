@@ -52,6 +52,12 @@ export interface SendQueueOptions {
   readonly deadLetters: DeadLetterFile;
   /** Where acknowledged records' positions go; none when absent. */
   readonly receipts?: ReceiptsFile;
+  /**
+   * Whether records never sent are dead-lettered when the run stops. Redrive: its records come from
+   * a dead-letter file and must all be in the new one unless acknowledged. Run: an event not sent was
+   * never taken from the source, so there is nothing to keep. @default false
+   */
+  readonly deadLetterUnsent?: boolean;
 }
 
 interface RecordFailure {
@@ -130,9 +136,7 @@ export class SendQueue {
         continue;
       }
       if (this.fatalReason !== undefined) {
-        // records never sent were not read as far as the summary is concerned; tried ones must not vanish
-        const tried = job.records.filter((record) => record.attempts > 0);
-        if (tried.length > 0) this.deadLetter(job.topic, tried, `not retried, the run stopped: ${this.fatalReason}`);
+        this.abandon(job, this.fatalReason);
         continue;
       }
       this.inFlight++;
@@ -175,6 +179,15 @@ export class SendQueue {
         this.deadLetter(job.topic, job.records, outcome.reason);
         break;
     }
+  }
+
+  /**
+   * A job that will not be sent because the run stopped: records already tried are dead-lettered
+   * (they must not vanish), untried ones too when {@link SendQueueOptions.deadLetterUnsent}.
+   */
+  abandon(job: ProduceJob, reason: string): void {
+    const lost = this.options.deadLetterUnsent ? job.records : job.records.filter((record) => record.attempts > 0);
+    if (lost.length > 0) this.deadLetter(job.topic, lost, `${lost[0]?.attempts === 0 ? "not sent" : "not retried"}, the run stopped: ${reason}`);
   }
 
   /** Dead-letters the records out of retries (or all, once the run stopped) and re-queues the rest after one backoff. */

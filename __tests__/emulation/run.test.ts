@@ -217,6 +217,19 @@ describe("emulate run", () => {
       expect(record.reason).toBe("HTTP 500: Internal Server Error (gave up after 2 attempts)");
     }
     expect(readFileSync(deadLetter, "utf8")).toBe(inputBytes);
+    await flaky.rest.close();
+
+    // a redrive stopped by a fatal answer keeps every record it read in its new dead-letter file, sent or not
+    const refusing = await startRest({ auth: { mode: "api-key", apiKey: "the-right-key" } });
+    const stopped = await runCli(["redrive", "--dead-letter", deadLetter, "--url", refusing.rest.url, "--receipts", join(db.dir, "redrive-receipts-3.ndjson"), "--batch", "5", "--concurrency", "1", "--json"]);
+    const stoppedSummary = JSON.parse(lines(stopped.stdout).at(-1) as string) as EmulationSummary;
+    expect(stopped.code).toBe(1);
+    expect(stoppedSummary.fatal).toContain("answered 403: Forbidden");
+    expect(refusing.rest.requests.total).toBe(1);
+    const kept = readDead(stoppedSummary.deadLetterPath as string);
+    expect(kept.map((record) => `${record.topic}#${record.event}`).sort()).toEqual(dead.map((record) => `${record.topic}#${record.event}`).sort());
+    expect(kept.filter((record) => record.attempts === 0).length).toBe(dead.length - 5);
+    expect(readFileSync(deadLetter, "utf8")).toBe(inputBytes);
   });
 
   it("--rate holds within 5 % over 10 s, measured at the server", { timeout: 60_000 }, async () => {
