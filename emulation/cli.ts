@@ -154,7 +154,7 @@ function sendOptions(command: SendCommandFields, authenticator: RequestAuthentic
     receiptsPath: command.receipts ?? defaultReceiptsPath(EMULATE_DEFAULTS.receiptsDir),
     signal,
     onProgress: (progress: EmulationProgress) => process.stderr.write(tty ? `\r${progressLine(progress)}\u001b[K` : `${progressLine(progress)}\n`),
-    progressIntervalMs: tty ? 250 : 5000,
+    progressIntervalMs: tty ? SEND_TUNING.progressIntervalTtyMs : SEND_TUNING.progressIntervalLogMs,
   };
 }
 
@@ -202,7 +202,7 @@ async function dryRunEvents(command: RunCommand, wanted: number): Promise<{ even
   let reason: string;
   try {
     const creds = loadDbCreds(command.creds);
-    const pool = await openPool(creds, { connectionLimit: 3 });
+    const pool = await openPool(creds, { connectionLimit: SEND_TUNING.dryRunDbConnections });
     try {
       const source = await openEventSource(pool, creds);
       const order = eventOrder(source.ids, command.seed);
