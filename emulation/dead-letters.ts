@@ -10,7 +10,7 @@ import { z } from "zod";
 import { EmulationError } from "./errors";
 
 /** What a dead letter needs from a record. */
-export interface DeadRecord {
+export interface UndeliveredRecord {
   readonly event: number;
   readonly json: string;
   readonly attempts: number;
@@ -22,7 +22,7 @@ export class DeadLetterFile {
 
   constructor(readonly path: string) {}
 
-  write(topic: string, record: DeadRecord, reason: string): void {
+  write(topic: string, record: UndeliveredRecord, reason: string): void {
     this.fd ??= this.open();
     writeSync(this.fd, `{"topic":${JSON.stringify(topic)},"event":${record.event},"reason":${JSON.stringify(reason)},"attempts":${record.attempts},"value":${record.json}}\n`);
     this.written++;
