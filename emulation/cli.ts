@@ -2,21 +2,23 @@
  * `npm run emulate -- <command>`: the entry point, the only emulation module that reads argv, the
  * environment or the terminal. Errors the user can fix print as one line without a stack trace.
  */
-import { loadStackOutputs, OutputsError } from "../lib/contract";
-import { parseCommand, USAGE, type RunCommand, type SeedDbCommand } from "./args";
-import { loadDbCreds } from "./creds";
+import { loadStackOutputs, OutputsError, type StackOutputs } from "../lib/contract";
+import type { Pool } from "mysql2/promise";
+import { parseCommand, USAGE, type RedriveCommand, type RunCommand, type SeedDbCommand, type SendCommandFields } from "./args";
+import { createAuthenticator, type ApiAuth, type RequestAuthenticator } from "./auth";
+import { loadDbCreds, type DbCreds } from "./creds";
 import { describeDbError, fetchEvents, listEventIds, openPool, requireTables } from "./db";
-import { describeRequests, runEmulation, type EmulationProgress, type EmulationSummary, type EventSource, type Targets } from "./emulator";
+import { readDeadLetters, redriveDeadLetterPath } from "./dead-letters";
+import { EMULATE_DEFAULTS, SEND_TUNING } from "./defaults";
+import { describeRequests, redriveDeadLetters, runEmulation, type EmulationProgress, type EmulationSummary, type EventSource, type Targets } from "./emulator";
 import { EmulationError } from "./errors";
 import { eventOrder } from "./flow";
-import { TABLE_ROLES, type TableRole } from "./rows";
+import { defaultReceiptsPath } from "./receipts-file";
+import { generateEvent, TABLE_ROLES, type EventJson, type TableRole } from "./rows";
 import { seedDatabase } from "./seed-db";
 
-/** Events shown by --dry-run: enough to see the body shape without flooding the terminal. */
-const DRY_RUN_EVENTS = 3;
-
 async function main(argv: readonly string[]): Promise<number> {
-  const command = parseCommand(argv);
+  const command = parseCommand(argv, process.env);
   switch (command.kind) {
     case "help":
       process.stdout.write(USAGE);
@@ -24,7 +26,9 @@ async function main(argv: readonly string[]): Promise<number> {
     case "seed-db":
       return seedDb(command);
     case "run":
-      return run(command);
+      return command.dryRun ? dryRun(command) : run(command);
+    case "redrive":
+      return redrive(command);
   }
 }
 
@@ -38,82 +42,197 @@ async function seedDb(command: SeedDbCommand): Promise<number> {
   return 0;
 }
 
-function resolveTargets(command: RunCommand): Targets {
-  let invokeUrl: string;
-  let topics: readonly string[];
-  if (command.url !== undefined) {
-    invokeUrl = command.url;
-    topics = command.topics ?? TABLE_ROLES.map((role) => `${command.userId}.${role}`);
-  } else {
-    const path = command.outputs as string;
-    const outputs = loadStackOutputs(path, ["invoke_url", "user_id", "topics"]);
-    invokeUrl = outputs.invoke_url;
-    if (command.topics) topics = command.topics;
-    else {
-      topics = TABLE_ROLES.map((role) => {
-        const topic = `${outputs.user_id}.${role}`;
-        if (!outputs.topics.includes(topic)) {
-          throw new OutputsError(`outputs file ${path}: topics ${JSON.stringify(outputs.topics)} lack ${topic} (the emulator posts pin, geo and user events: keep those suffixes in pipeline.yaml topics, or pass --topics)`);
-        }
-        return topic;
-      });
+/** Where to post and how to authenticate: from the outputs file, or from --url and the auth flags. */
+interface Endpoint {
+  readonly invokeUrl: string;
+  readonly auth: ApiAuth;
+}
+
+const ENDPOINT_OUTPUTS = ["invoke_url", "api_auth", "region", "api_key"] as const;
+
+function resolveEndpoint(command: SendCommandFields): Endpoint {
+  if (command.url !== undefined) return { invokeUrl: command.url, auth: command.auth ?? { mode: "none" } };
+  const path = command.outputs as string;
+  const outputs = loadStackOutputs(path, ENDPOINT_OUTPUTS);
+  return { invokeUrl: outputs.invoke_url, auth: outputsAuth(outputs, command, path) };
+}
+
+function outputsAuth(outputs: Pick<StackOutputs, "api_auth" | "region" | "api_key">, command: SendCommandFields, path: string): ApiAuth {
+  switch (outputs.api_auth) {
+    case "none":
+      return { mode: "none" };
+    case "iam":
+      return { mode: "iam", region: outputs.region };
+    case "api-key": {
+      const apiKey = outputs.api_key ?? command.apiKey;
+      if (apiKey === undefined) {
+        throw new OutputsError(
+          `outputs file ${path}: api_auth is api-key but api_key is missing (cdktf writes sensitive outputs only with --outputs-file-include-sensitive-outputs; or pass --api-key <key> or set ${EMULATE_DEFAULTS.apiKeyEnv})`,
+        );
+      }
+      return { mode: "api-key", apiKey };
     }
   }
-  return { invokeUrl, topics: Object.fromEntries(TABLE_ROLES.map((role, i) => [role, topics[i]])) as Record<TableRole, string> };
+}
+
+/** The pin, geo and user topics: --topics, or <userId>.<role> from --user-id or the outputs file (which must list them). */
+function resolveTopics(command: RunCommand): Record<TableRole, string> {
+  if (command.topics !== undefined) return topicsByRole(command.topics);
+  if (command.url !== undefined) return topicsByRole(TABLE_ROLES.map((role) => `${command.userId}.${role}`));
+  const path = command.outputs as string;
+  const outputs = loadStackOutputs(path, ["user_id", "topics"]);
+  return topicsByRole(
+    TABLE_ROLES.map((role) => {
+      const topic = `${outputs.user_id}.${role}`;
+      if (!outputs.topics.includes(topic)) {
+        throw new OutputsError(`outputs file ${path}: topics ${JSON.stringify(outputs.topics)} lack ${topic} (the emulator posts pin, geo and user events: keep those suffixes in pipeline.yaml topics, or pass --topics)`);
+      }
+      return topic;
+    }),
+  );
+}
+
+function topicsByRole(topics: readonly string[]): Record<TableRole, string> {
+  return Object.fromEntries(TABLE_ROLES.map((role, i) => [role, topics[i]])) as Record<TableRole, string>;
 }
 
 async function run(command: RunCommand): Promise<number> {
-  const targets = resolveTargets(command);
+  const endpoint = resolveEndpoint(command);
+  const targets: Targets = { invokeUrl: endpoint.invokeUrl, topics: resolveTopics(command) };
   const creds = loadDbCreds(command.creds);
-  const pool = await openPool(creds, { connectionLimit: 6 });
+  const pool = await openPool(creds, { connectionLimit: SEND_TUNING.dbConnections });
   try {
-    await requireTables(pool, creds).catch((err) => Promise.reject(describeDbError(err, creds)));
-    const ids = await listEventIds(pool).catch((err) => Promise.reject(describeDbError(err, creds)));
-    const source: EventSource = { ids, fetch: (wanted) => fetchEvents(pool, wanted).catch((err) => Promise.reject(describeDbError(err, creds))) };
-    if (ids.length === 0) throw new EmulationError(`database ${creds.database}: the tables have no common ids (fill them with: npm run emulate -- seed-db --rows 10000)`);
-
-    if (command.dryRun) {
-      const order = eventOrder(ids, command.seed);
-      const first = Array.from({ length: Math.min(DRY_RUN_EVENTS, command.batch, command.count ?? DRY_RUN_EVENTS) }, () => order.next().value as number);
-      process.stdout.write(`# dry run: the requests for the first ${first.length} events (nothing is sent)\n\n${describeRequests(await source.fetch(first), targets)}`);
-      return 0;
-    }
-
-    const abort = new AbortController();
-    let interrupts = 0;
-    const onInterrupt = () => {
-      interrupts++;
-      if (interrupts > 1) process.exit(130);
-      process.stderr.write("\nemulate: stopping, finishing the records in flight (Ctrl-C again to quit now)\n");
-      abort.abort();
-    };
-    process.on("SIGINT", onInterrupt);
-    const tty = process.stderr.isTTY === true;
-    try {
-      const summary = await runEmulation(source, {
+    const source = await openEventSource(pool, creds);
+    const authenticator = await createAuthenticator(endpoint.auth);
+    const summary = await withInterrupts((signal) =>
+      runEmulation(source, {
+        ...sendOptions(command, authenticator, signal),
         targets,
-        batch: command.batch,
-        concurrency: command.concurrency,
         ...(command.rate === undefined ? {} : { rate: command.rate }),
         ...(command.count === undefined ? {} : { count: command.count }),
         ...(command.durationSec === undefined ? {} : { durationSec: command.durationSec }),
-        seed: command.seed,
-        maxRetries: command.maxRetries,
-        timeoutMs: command.timeoutMs,
         deadLetterPath: command.deadLetter,
-        signal: abort.signal,
-        onProgress: (progress) => process.stderr.write(tty ? `\r${progressLine(progress)}\u001b[K` : `${progressLine(progress)}\n`),
-        progressIntervalMs: tty ? 250 : 5000,
-      });
-      if (tty) process.stderr.write("\r\u001b[K");
-      process.stdout.write(command.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
-      if (summary.fatal !== undefined) process.stderr.write(`emulate: ${summary.fatal}\n`);
-      return summary.fatal !== undefined || summary.failed > 0 ? 1 : 0;
-    } finally {
-      process.off("SIGINT", onInterrupt);
-    }
+      }),
+    );
+    return report(summary, command.json);
   } finally {
     await pool.end();
+  }
+}
+
+async function openEventSource(pool: Pool, creds: DbCreds): Promise<EventSource> {
+  await requireTables(pool, creds).catch((err) => Promise.reject(describeDbError(err, creds)));
+  const ids = await listEventIds(pool).catch((err) => Promise.reject(describeDbError(err, creds)));
+  if (ids.length === 0) throw new EmulationError(`database ${creds.database}: the tables have no common ids (fill them with: npm run emulate -- seed-db --rows 10000)`);
+  return { ids, fetch: (wanted) => fetchEvents(pool, wanted).catch((err) => Promise.reject(describeDbError(err, creds))) };
+}
+
+async function redrive(command: RedriveCommand): Promise<number> {
+  const records = readDeadLetters(command.deadLetter);
+  if (records.length === 0) {
+    process.stdout.write(`redrive: ${command.deadLetter} holds no dead letters; nothing to post\n`);
+    return 0;
+  }
+  const endpoint = resolveEndpoint(command);
+  const authenticator = await createAuthenticator(endpoint.auth);
+  const summary = await withInterrupts((signal) =>
+    redriveDeadLetters(records, { ...sendOptions(command, authenticator, signal), invokeUrl: endpoint.invokeUrl, deadLetterPath: redriveDeadLetterPath(command.deadLetter) }),
+  );
+  return report(summary, command.json);
+}
+
+/** The options run and redrive share, with progress on stderr (in place on a terminal, every 5 s otherwise). */
+function sendOptions(command: SendCommandFields, authenticator: RequestAuthenticator | undefined, signal: AbortSignal) {
+  const tty = process.stderr.isTTY === true;
+  return {
+    ...(authenticator === undefined ? {} : { authenticator }),
+    batch: command.batch,
+    concurrency: command.concurrency,
+    seed: command.seed,
+    maxRetries: command.maxRetries,
+    timeoutMs: command.timeoutMs,
+    receiptsPath: command.receipts ?? defaultReceiptsPath(EMULATE_DEFAULTS.receiptsDir),
+    signal,
+    onProgress: (progress: EmulationProgress) => process.stderr.write(tty ? `\r${progressLine(progress)}\u001b[K` : `${progressLine(progress)}\n`),
+    progressIntervalMs: tty ? SEND_TUNING.progressIntervalTtyMs : SEND_TUNING.progressIntervalLogMs,
+  };
+}
+
+/** Runs `work` with Ctrl-C wired to its abort signal (a second Ctrl-C quits at once). */
+async function withInterrupts<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write("\nemulate: stopping, finishing the records in flight (Ctrl-C again to quit now)\n");
+    abort.abort();
+  };
+  process.on("SIGINT", onInterrupt);
+  try {
+    return await work(abort.signal);
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    if (process.stderr.isTTY) process.stderr.write("\r\u001b[K");
+  }
+}
+
+/** Prints the summary (and the fatal answer, if any) and returns the exit code. */
+function report(summary: EmulationSummary, json: boolean): number {
+  process.stdout.write(json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
+  if (summary.fatal !== undefined) process.stderr.write(`emulate: ${summary.fatal}\n`);
+  return summary.fatal !== undefined || summary.failed > 0 ? 1 : 0;
+}
+
+/**
+ * --dry-run: the first requests, exactly as they would be sent (auth headers described, not
+ * computed). Rows come from the database when it can be read; otherwise from the deterministic
+ * generator, clearly marked, so the request shape can be checked with no database at all.
+ */
+async function dryRun(command: RunCommand): Promise<number> {
+  const endpoint = resolveEndpoint(command);
+  const targets: Targets = { invokeUrl: endpoint.invokeUrl, topics: resolveTopics(command) };
+  const wanted = Math.min(EMULATE_DEFAULTS.dryRunEvents, command.batch, command.count ?? EMULATE_DEFAULTS.dryRunEvents);
+  const { events, origin } = await dryRunEvents(command, wanted);
+  process.stdout.write(`# dry run: the requests for the first ${events.length} events ${origin} (nothing is sent)\n${describeAuth(endpoint.auth)}\n${describeRequests(events, targets)}`);
+  return 0;
+}
+
+async function dryRunEvents(command: RunCommand, wanted: number): Promise<{ events: EventJson[]; origin: string }> {
+  let reason: string;
+  try {
+    const creds = loadDbCreds(command.creds);
+    const pool = await openPool(creds, { connectionLimit: SEND_TUNING.dryRunDbConnections });
+    try {
+      const source = await openEventSource(pool, creds);
+      const order = eventOrder(source.ids, command.seed);
+      return { events: await source.fetch(Array.from({ length: wanted }, () => order.next().value as number)), origin: `from database ${creds.database}` };
+    } finally {
+      await pool.end();
+    }
+  } catch (err) {
+    if (!(err instanceof EmulationError)) throw err;
+    reason = err.message;
+  }
+  const ids = Array.from({ length: EMULATE_DEFAULTS.dryRunGeneratedRows }, (_, i) => i);
+  const order = eventOrder(ids, command.seed);
+  const events = Array.from({ length: wanted }, () => generatedEventJson(EMULATE_DEFAULTS.seed, order.next().value as number));
+  return { events, origin: `from GENERATED rows, not your database (it could not be read: ${reason}); they are the rows seed-db --rows ${ids.length} --seed ${EMULATE_DEFAULTS.seed} creates` };
+}
+
+function generatedEventJson(seed: number, id: number): EventJson {
+  const rows = generateEvent(seed, id);
+  return { id, pin: JSON.stringify(rows.pin), geo: JSON.stringify(rows.geo), user: JSON.stringify(rows.user) };
+}
+
+function describeAuth(auth: ApiAuth): string {
+  switch (auth.mode) {
+    case "none":
+      return "# auth: none\n";
+    case "api-key":
+      return `# auth: api-key, each request also carries x-api-key: <the key, ${auth.apiKey.length} characters>\n`;
+    case "iam":
+      return `# auth: iam, each request is also signed with SigV4 for execute-api in ${auth.region} when sent (Authorization, X-Amz-Date, X-Amz-Content-Sha256 and, with temporary credentials, X-Amz-Security-Token)\n`;
   }
 }
 
@@ -136,6 +255,7 @@ function formatSummary(s: EmulationSummary): string {
     ["records/s", Math.round(s.recordsPerSecond)],
     ["latency p50 / p99", `${ms(s.latencyP50Ms)} / ${ms(s.latencyP99Ms)}`],
   ];
+  lines.push(["receipts file", s.receiptsPath]);
   if (s.deadLetterPath !== undefined) lines.push(["dead-letter file", s.deadLetterPath]);
   return lines.map(([label, value]) => `${label.padEnd(21)}${value}`).join("\n") + "\n";
 }

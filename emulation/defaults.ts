@@ -26,7 +26,7 @@ export const EMULATE_DEFAULTS = {
   apiKeyEnv: "PIPELINE_API_KEY",
 } as const;
 
-/** Flow control of the send path: tuned by bench:emulate, not user-facing. */
+/** Flow control of the send path (tuned by bench:emulate) and the CLI's reporting: not flags. */
 export const SEND_TUNING = {
   /**
    * Jobs waiting for a free sender, and chunks read ahead of the dispatcher: enough that a sender
@@ -39,6 +39,11 @@ export const SEND_TUNING = {
   /** Connections to the database while posting: the reader's three queries per chunk, two chunks ahead. */
   dbConnections: 6,
   progressIntervalMs: 1000,
+  /** The CLI's progress line: redrawn in place on a terminal, one line every 5 s in a log. */
+  progressIntervalTtyMs: 250,
+  progressIntervalLogMs: 5000,
+  /** --dry-run reads one chunk: one query per table. */
+  dryRunDbConnections: 3,
   /** Backoff of a retried request: full jitter under base·2^(retry-1), capped. */
   backoffBaseMs: 100,
   backoffCapMs: 5000,

@@ -9,14 +9,16 @@
  * keep-alive connections, retries failed records (per-record errors, 429, 5xx, timeouts, resets)
  * after an exponential backoff with full jitter, up to `maxRetries` times, then dead-letters them.
  */
-import { DeadLetterFile } from "./dead-letters";
+import type { RequestAuthenticator } from "./auth";
+import { DeadLetterFile, type DeadLetter } from "./dead-letters";
+import { ReceiptsFile } from "./receipts-file";
 import { SEND_TUNING } from "./defaults";
 import { EmulationError } from "./errors";
 import { eventOrder, TokenBucket } from "./flow";
 import { ProduceClient, produceBody, produceHeaders, topicUrl } from "./kafka-rest";
 import { mulberry32 } from "./random";
 import { TABLE_ROLES, type EventJson, type TableRole } from "./rows";
-import { SendQueue, type SendStats } from "./send-queue";
+import { SendQueue, type ProduceJob, type SendStats } from "./send-queue";
 
 /** Where events go: the API's invoke URL and the topic of each table. */
 export interface Targets {
@@ -32,31 +34,40 @@ export interface EventSource {
   fetch(ids: readonly number[]): Promise<EventJson[]>;
 }
 
-export interface EmulationOptions {
-  readonly targets: Targets;
-  /** Records per produce request (events per chunk; each chunk makes one request per topic). */
+/** What every sending run (emulation and redrive) is configured with. */
+export interface SendSessionOptions {
+  readonly invokeUrl: string;
+  /** Adds auth headers to every request; absent for an API without auth. */
+  readonly authenticator?: RequestAuthenticator;
+  /** Records per produce request. */
   readonly batch: number;
   /** Produce requests in flight at once (and sockets in the keep-alive pool). */
   readonly concurrency: number;
+  /** Seed of the retry jitter (and of the event order). */
+  readonly seed: number;
+  /** Retries per record after its first attempt. */
+  readonly maxRetries: number;
+  /** Per-request timeout. */
+  readonly timeoutMs: number;
+  /** NDJSON file for records that could not be delivered; created only if one fails, appended to. */
+  readonly deadLetterPath: string;
+  /** Receipts file (lib/receipts.ts) for acknowledged records; created at the start, appended to. */
+  readonly receiptsPath: string;
+  /** Aborting stops starting new records; records in flight finish (or are dead-lettered). */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: EmulationProgress) => void;
+  /** @default SEND_TUNING.progressIntervalMs */
+  readonly progressIntervalMs?: number;
+}
+
+export interface EmulationOptions extends Omit<SendSessionOptions, "invokeUrl"> {
+  readonly targets: Targets;
   /** Events per second (each event is three records); unlimited when absent. */
   readonly rate?: number;
   /** Events to emulate; unlimited when absent (then `durationSec` or `signal` ends the run). */
   readonly count?: number;
   /** Stop starting new events after this many seconds. */
   readonly durationSec?: number;
-  /** Seed of the event order and the retry jitter. */
-  readonly seed: number;
-  /** Retries per record after its first attempt. */
-  readonly maxRetries: number;
-  /** Per-request timeout. */
-  readonly timeoutMs: number;
-  /** NDJSON file for records that could not be delivered; created only if one fails. */
-  readonly deadLetterPath: string;
-  /** Aborting stops starting new events; records in flight finish (or are dead-lettered). */
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: EmulationProgress) => void;
-  /** @default SEND_TUNING.progressIntervalMs */
-  readonly progressIntervalMs?: number;
 }
 
 export interface EmulationProgress extends Readonly<SendStats> {
@@ -72,6 +83,7 @@ export interface EmulationSummary extends EmulationProgress {
   readonly fatal?: string;
   /** Set when records were dead-lettered. */
   readonly deadLetterPath?: string;
+  readonly receiptsPath: string;
 }
 
 /** The events per chunk: `batch`, or less with a target rate so a chunk is at most 1/10 s of events. */
@@ -79,20 +91,44 @@ export function chunkSize(batch: number, rate: number | undefined): number {
   return rate === undefined ? batch : Math.max(1, Math.min(batch, Math.floor(rate / SEND_TUNING.chunksPerSecondAtRate)));
 }
 
-/** Reads events, wires reader, send queue and progress reporting together, and sums the run up. */
-export async function runEmulation(source: EventSource, options: EmulationOptions): Promise<EmulationSummary> {
+/** Posts events read from the source until the count, the duration, an abort or a fatal answer. */
+export function runEmulation(source: EventSource, options: EmulationOptions): Promise<EmulationSummary> {
   if (source.ids.length === 0) throw new EmulationError("the source tables have no events (fill them with: npm run emulate -- seed-db --rows 10000)");
+  return runSendSession({ ...options, invokeUrl: options.targets.invokeUrl }, (queue, started) => new EventFeeder(source, queue, options, started), { deadLetterUnsent: false });
+}
+
+/** Re-posts dead-lettered records (see dead-letters.ts), each with a fresh set of retries. */
+export function redriveDeadLetters(records: readonly DeadLetter[], options: SendSessionOptions): Promise<EmulationSummary> {
+  return runSendSession(options, (queue) => new DeadLetterFeeder(records, queue, options), { deadLetterUnsent: true });
+}
+
+/** What feeds a send session: it pushes jobs until done, then closes the queue. */
+interface Feeder {
+  /** Events (redrive: records) handed to the queue so far. */
+  readonly events: number;
+  run(): Promise<void>;
+}
+
+/** Wires a feeder, the send queue and progress reporting together, and sums the run up. */
+async function runSendSession(
+  options: SendSessionOptions,
+  createFeeder: (queue: SendQueue, started: number) => Feeder,
+  { deadLetterUnsent }: { readonly deadLetterUnsent: boolean },
+): Promise<EmulationSummary> {
   const started = performance.now();
-  const client = new ProduceClient(options.targets.invokeUrl, options);
+  const receipts = new ReceiptsFile(options.receiptsPath);
+  const client = new ProduceClient(options.invokeUrl, options);
   const deadLetters = new DeadLetterFile(options.deadLetterPath);
   const queue = new SendQueue({
+    receipts,
+    deadLetterUnsent,
     concurrency: options.concurrency,
     maxRetries: options.maxRetries,
     jitter: mulberry32(options.seed ^ 0x6a177e4),
     deadLetters,
     post: (job) => client.produce(job.topic, job.records.map((record) => record.json)),
   });
-  const feeder = new EventFeeder(source, queue, options, started);
+  const feeder = createFeeder(queue, started);
   const snapshot = (): EmulationProgress => ({ events: feeder.events, ...queue.stats, seconds: (performance.now() - started) / 1000 });
   const ticker = options.onProgress ? setInterval(() => options.onProgress?.(snapshot()), options.progressIntervalMs ?? SEND_TUNING.progressIntervalMs) : undefined;
   const onAbort = () => queue.wakeup.notify();
@@ -104,6 +140,7 @@ export async function runEmulation(source: EventSource, options: EmulationOption
     options.signal?.removeEventListener("abort", onAbort);
     client.close();
     deadLetters.close();
+    receipts.close();
   }
   const progress = snapshot();
   return {
@@ -113,14 +150,57 @@ export async function runEmulation(source: EventSource, options: EmulationOption
     latencyP99Ms: queue.latency.percentile(0.99),
     ...(queue.fatal === undefined ? {} : { fatal: queue.fatal }),
     ...(deadLetters.written > 0 ? { deadLetterPath: options.deadLetterPath } : {}),
+    receiptsPath: options.receiptsPath,
   };
+}
+
+/** Hands dead-lettered records to the queue, `batch` per job of one topic, in file order, while the queue has room. */
+class DeadLetterFeeder implements Feeder {
+  events = 0;
+
+  constructor(
+    private readonly records: readonly DeadLetter[],
+    private readonly queue: SendQueue,
+    private readonly options: SendSessionOptions,
+  ) {}
+
+  async run(): Promise<void> {
+    try {
+      for (const job of jobsByTopic(this.records, this.options.batch)) {
+        while (!this.queue.hasRoom && !this.stopRequested()) await this.queue.wakeup.next();
+        this.events += job.records.length;
+        // once stopped, the rest goes straight to the new dead-letter file: nothing read may vanish
+        if (this.stopRequested()) this.queue.abandon(job, this.queue.fatal ?? "interrupted");
+        else this.queue.push(job);
+      }
+    } finally {
+      this.queue.close();
+    }
+  }
+
+  private stopRequested(): boolean {
+    return this.queue.fatal !== undefined || this.options.signal?.aborted === true;
+  }
+}
+
+/** Jobs of at most `batch` records of one topic each, topics in order of first appearance. */
+function* jobsByTopic(records: readonly DeadLetter[], batch: number): Generator<ProduceJob> {
+  const byTopic = new Map<string, DeadLetter[]>();
+  for (const record of records) {
+    const list = byTopic.get(record.topic) ?? [];
+    list.push(record);
+    byTopic.set(record.topic, list);
+  }
+  for (const [topic, list] of byTopic) {
+    for (let i = 0; i < list.length; i += batch) yield { topic, records: list.slice(i, i + batch).map((record) => ({ event: record.event, json: record.json, attempts: 0 })) };
+  }
 }
 
 /**
  * Turns chunks of events into jobs, one per topic, at the target rate: takes rate-limit tokens per
  * chunk, waits while the send queue is full, and stops at the count, the deadline, an abort or a fatal answer.
  */
-class EventFeeder {
+class EventFeeder implements Feeder {
   /** Events handed to the send queue. */
   events = 0;
   private readonly size: number;

@@ -5,6 +5,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { RequestAuthenticator } from "./auth";
 
 export const PRODUCE_CONTENT_TYPE = "application/vnd.kafka.json.v2+json";
 export const PRODUCE_ACCEPT = "application/vnd.kafka.v2+json";
@@ -21,25 +22,50 @@ export function produceBody(valuesJson: readonly string[]): string {
   return body + "]}";
 }
 
-export function produceHeaders(bodyBytes: number): Record<string, string | number> {
-  return { "Content-Type": PRODUCE_CONTENT_TYPE, Accept: PRODUCE_ACCEPT, "Content-Length": bodyBytes };
+/** The media-type headers of a produce request (the ones SigV4 signs, besides host). */
+export const PRODUCE_MEDIA_HEADERS: Readonly<Record<string, string>> = { "Content-Type": PRODUCE_CONTENT_TYPE, Accept: PRODUCE_ACCEPT };
+
+export function produceHeaders(bodyBytes: number, authHeaders?: Readonly<Record<string, string>>): Record<string, string | number> {
+  return { ...PRODUCE_MEDIA_HEADERS, "Content-Length": bodyBytes, ...authHeaders };
+}
+
+/** Where the cluster wrote a record. */
+export interface RecordPosition {
+  readonly partition: number;
+  readonly offset: number;
 }
 
 /** What one produce request came to. */
 export type ProduceOutcome =
-  /** The proxy answered with one offset per record; `errors[i]` is null when record i was written. */
-  | { readonly kind: "offsets"; readonly errors: readonly (string | null)[] }
+  /**
+   * The proxy answered with one offset per record: record i was written at `positions[i]` when
+   * `errors[i]` is null; otherwise `errors[i]` says why not and `positions[i]` is null.
+   */
+  | { readonly kind: "offsets"; readonly errors: readonly (string | null)[]; readonly positions: readonly (RecordPosition | null)[] }
   /**
    * A transient fault of the whole request (429, 5xx, timeout, reset). `ambiguous` when the
    * records may have been written anyway (the request reached the server), so a retry may duplicate them.
    */
-  | { readonly kind: "retry"; readonly reason: string; readonly ambiguous: boolean }
+  | {
+      readonly kind: "retry";
+      readonly reason: string;
+      readonly ambiguous: boolean;
+      /** The API could not be reached at all (refused, unreachable, TLS failure): nothing was sent. */
+      readonly unreachable?: boolean;
+    }
   /** Every further request would fail the same way (wrong URL, not a REST proxy, contract violation). */
   | { readonly kind: "fatal"; readonly reason: string };
 
 export interface ProduceTransport {
   readonly agent: HttpAgent | HttpsAgent;
   readonly timeoutMs: number;
+}
+
+export interface ProduceClientOptions {
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  /** Adds auth headers per request; absent for an API without auth. */
+  readonly authenticator?: RequestAuthenticator;
 }
 
 /**
@@ -49,11 +75,13 @@ export interface ProduceTransport {
 export class ProduceClient {
   private readonly urls = new Map<string, URL>();
   private readonly transport: ProduceTransport;
+  private readonly authenticator: RequestAuthenticator | undefined;
 
   constructor(
     private readonly invokeUrl: string,
-    options: { readonly concurrency: number; readonly timeoutMs: number },
+    options: ProduceClientOptions,
   ) {
+    this.authenticator = options.authenticator;
     const agentOptions = { keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency };
     const agent = new URL(invokeUrl).protocol === "https:" ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     this.transport = { agent, timeoutMs: options.timeoutMs };
@@ -61,7 +89,13 @@ export class ProduceClient {
 
   /** Posts these rows' JSON as one request to the topic; never rejects. */
   produce(topic: string, valuesJson: readonly string[]): Promise<ProduceOutcome> {
-    return produce(this.urlOf(topic), produceBody(valuesJson), valuesJson.length, this.transport);
+    const url = this.urlOf(topic);
+    const body = produceBody(valuesJson);
+    if (this.authenticator === undefined) return produce(url, body, valuesJson.length, this.transport);
+    return this.authenticator.headersFor(url, PRODUCE_MEDIA_HEADERS, body).then(
+      (authHeaders) => produce(url, body, valuesJson.length, this.transport, authHeaders),
+      (err: unknown): ProduceOutcome => ({ kind: "fatal", reason: `cannot sign the request to ${url.origin}: ${err instanceof Error ? err.message.split("\n")[0] : String(err)} (check the AWS credentials)` }),
+    );
   }
 
   close(): void {
@@ -78,8 +112,8 @@ export class ProduceClient {
   }
 }
 
-/** Errors before the request reached the server: retrying cannot duplicate records. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH"]);
+/** Errors before the request reached the server (no connection, no TLS session): retrying cannot duplicate records. */
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EPROTO", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "ERR_SSL_WRONG_VERSION_NUMBER"]);
 const FATAL_CODES: Readonly<Record<string, string>> = {
   ENOTFOUND: "host not found (check the invoke URL)",
   EAI_AGAIN: "host name lookup failed (check the invoke URL and DNS)",
@@ -89,7 +123,7 @@ const FATAL_CODES: Readonly<Record<string, string>> = {
 };
 
 /** Sends one produce request of `recordCount` records and classifies the answer; never rejects. */
-export function produce(url: URL, body: string, recordCount: number, transport: ProduceTransport): Promise<ProduceOutcome> {
+export function produce(url: URL, body: string, recordCount: number, transport: ProduceTransport, authHeaders?: Readonly<Record<string, string>>): Promise<ProduceOutcome> {
   return new Promise((resolve) => {
     let settled = false;
     const finish = (outcome: ProduceOutcome) => {
@@ -99,21 +133,24 @@ export function produce(url: URL, body: string, recordCount: number, transport: 
       resolve(outcome);
     };
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-    const req = send(url, { method: "POST", agent: transport.agent, headers: produceHeaders(Buffer.byteLength(body)) }, (res) => {
+    const req = send(url, { method: "POST", agent: transport.agent, headers: produceHeaders(Buffer.byteLength(body), authHeaders) }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("error", (err) => finish({ kind: "retry", reason: `response aborted: ${describeSocketError(err)}`, ambiguous: true }));
       res.on("end", () => finish(classifyResponse(url, res.statusCode ?? 0, String(res.headers["content-type"] ?? ""), Buffer.concat(chunks).toString("utf8"), recordCount)));
     });
     const timer = setTimeout(() => {
+      // still connecting after the whole timeout: the host does not answer at all, nothing was sent
+      const connecting = req.socket === null || req.socket.connecting;
       req.destroy();
-      finish({ kind: "retry", reason: `no answer within ${transport.timeoutMs} ms`, ambiguous: true });
+      finish(connecting ? { kind: "retry", reason: `${url.origin}: no connection within ${transport.timeoutMs} ms`, ambiguous: false, unreachable: true } : { kind: "retry", reason: `no answer within ${transport.timeoutMs} ms`, ambiguous: true });
     }, transport.timeoutMs);
     req.on("error", (err: NodeJS.ErrnoException) => {
       const code = err.code ?? "";
       const fatal = FATAL_CODES[code];
       if (fatal) finish({ kind: "fatal", reason: `${url.origin}: ${fatal}` });
-      else finish({ kind: "retry", reason: describeSocketError(err), ambiguous: !NOT_SENT_CODES.has(code) });
+      else if (UNREACHABLE_CODES.has(code)) finish({ kind: "retry", reason: `${url.origin}: ${describeSocketError(err)}`, ambiguous: false, unreachable: true });
+      else finish({ kind: "retry", reason: describeSocketError(err), ambiguous: true });
     });
     req.end(body);
   });
@@ -149,7 +186,7 @@ export function classifyResponse(url: URL, status: number, contentType: string, 
   if (status < 200 || status >= 300) {
     const message = messageOf(text) ?? "no message";
     const hint =
-      status === 403 && /authentication token/i.test(message) ? "the path does not exist on the API: check the invoke URL includes the stage"
+      status === 403 ? forbiddenHint(message)
       : status === 404 ? "check the topic names (topics output or --topics) exist on the cluster"
       : status === 422 || status === 400 ? "the request does not match the REST proxy's v2 produce contract"
       : status === 415 || status === 406 ? "the REST proxy rejected the media type"
@@ -161,13 +198,36 @@ export function classifyResponse(url: URL, status: number, contentType: string, 
     const got = Array.isArray(offsets) ? `${offsets.length} offsets for ${recordCount} records` : 'no "offsets"';
     return { kind: "fatal", reason: `${url.href} answered ${status} with ${got}, expected the Kafka REST proxy's v2 produce response: check the invoke URL points at the REST proxy` };
   }
-  return {
-    kind: "offsets",
-    errors: offsets.map((offset) => {
-      const { error_code: code, error } = (offset ?? {}) as { error_code?: unknown; error?: unknown };
-      return code === null || code === undefined ? null : `error_code ${String(code)}: ${String(error ?? "")}`;
-    }),
-  };
+  const errors: (string | null)[] = [];
+  const positions: (RecordPosition | null)[] = [];
+  for (const entry of offsets as unknown[]) {
+    const { error_code: code, error, partition, offset } = (entry ?? {}) as { error_code?: unknown; error?: unknown; partition?: unknown; offset?: unknown };
+    if (code !== null && code !== undefined) {
+      errors.push(`error_code ${String(code)}: ${String(error ?? "")}`);
+      positions.push(null);
+    } else if (isCount(partition) && isCount(offset)) {
+      errors.push(null);
+      positions.push({ partition, offset });
+    } else {
+      return { kind: "fatal", reason: `${url.href} answered ${status} with an offset without partition and offset (${JSON.stringify(entry)}), expected the Kafka REST proxy's v2 produce response` };
+    }
+  }
+  return { kind: "offsets", errors, positions };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+/**
+ * What to check after API Gateway's 403, by its message: an unknown path and an unsigned request to
+ * an IAM API both read "Missing Authentication Token".
+ */
+function forbiddenHint(message: string): string {
+  if (/authentication token/i.test(message)) return "the path does not exist on the API: check the invoke URL includes the stage; if the API's api_auth is iam, requests must be signed (--auth iam)";
+  if (/signature|security token|credential should be scoped/i.test(message)) return "the API refused the SigV4 signature: check the AWS credentials, the clock and the region (outputs region or --region)";
+  if (/^forbidden$/i.test(message.trim())) return "the API wants a valid API key: check the api_key output, --api-key or PIPELINE_API_KEY";
+  return "the API refused the caller: check its api_auth and the credentials";
 }
 
 /** The `message` of a JSON error body (REST proxy and API Gateway both use it), or a short text excerpt. */

@@ -8,6 +8,7 @@
  */
 import { SEND_TUNING } from "./defaults";
 import type { DeadLetterFile } from "./dead-letters";
+import type { ReceiptsFile } from "./receipts-file";
 import { backoffDelayMs, LatencyHistogram } from "./flow";
 import type { ProduceOutcome } from "./kafka-rest";
 import type { Random } from "./random";
@@ -49,6 +50,14 @@ export interface SendQueueOptions {
   readonly jitter: Random;
   readonly post: PostJob;
   readonly deadLetters: DeadLetterFile;
+  /** Where acknowledged records' positions go; none when absent. */
+  readonly receipts?: ReceiptsFile;
+  /**
+   * Whether records never sent are dead-lettered when the run stops. Redrive: its records come from
+   * a dead-letter file and must all be in the new one unless acknowledged. Run: an event not sent was
+   * never taken from the source, so there is nothing to keep. @default false
+   */
+  readonly deadLetterUnsent?: boolean;
 }
 
 interface RecordFailure {
@@ -127,9 +136,7 @@ export class SendQueue {
         continue;
       }
       if (this.fatalReason !== undefined) {
-        // records never sent were not read as far as the summary is concerned; tried ones must not vanish
-        const tried = job.records.filter((record) => record.attempts > 0);
-        if (tried.length > 0) this.deadLetter(job.topic, tried, `not retried, the run stopped: ${this.fatalReason}`);
+        this.abandon(job, this.fatalReason);
         continue;
       }
       this.inFlight++;
@@ -157,11 +164,14 @@ export class SendQueue {
           if (error === null) this.stats.acknowledged++;
           else failures.push({ record: job.records[i] as PendingRecord, reason: error });
         });
+        this.options.receipts?.record(job.topic, job.records, outcome.positions);
         this.handleFailures(job.topic, failures);
         break;
       }
       case "retry":
         if (outcome.ambiguous) this.stats.duplicatesSuspected += job.records.length;
+        // an API that was never reached will not be reached by retrying for minutes; once it has answered, outages are retried
+        if (outcome.unreachable && this.stats.acknowledged === 0) this.stop(`cannot reach the API: ${outcome.reason} (check the invoke URL, the network and that the API is deployed; nothing was acknowledged)`);
         this.handleFailures(job.topic, job.records.map((record) => ({ record, reason: outcome.reason })));
         break;
       case "fatal":
@@ -169,6 +179,15 @@ export class SendQueue {
         this.deadLetter(job.topic, job.records, outcome.reason);
         break;
     }
+  }
+
+  /**
+   * A job that will not be sent because the run stopped: records already tried are dead-lettered
+   * (they must not vanish), untried ones too when {@link SendQueueOptions.deadLetterUnsent}.
+   */
+  abandon(job: ProduceJob, reason: string): void {
+    const lost = this.options.deadLetterUnsent ? job.records : job.records.filter((record) => record.attempts > 0);
+    if (lost.length > 0) this.deadLetter(job.topic, lost, `${lost[0]?.attempts === 0 ? "not sent" : "not retried"}, the run stopped: ${reason}`);
   }
 
   /** Dead-letters the records out of retries (or all, once the run stopped) and re-queues the rest after one backoff. */

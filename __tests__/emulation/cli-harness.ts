@@ -1,6 +1,7 @@
 /** Runs the emulator's real CLI in a child process, exactly as `npm run emulate` does. */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../support/paths";
 
@@ -19,9 +20,24 @@ export function emulateNodeArgs(): string[] {
   return args.map((arg) => (arg.startsWith("-") ? arg : join(REPO_ROOT, arg)));
 }
 
-export function runCli(args: readonly string[], timeoutMs = 60_000): Promise<CliResult> {
+/**
+ * The environment of a CLI run: this process's, without anything that would authenticate the
+ * emulator (AWS_*, the API key variable), so a test only ever uses the credentials it passes in `env`.
+ */
+export function cliEnv(env: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_") && name !== "PIPELINE_API_KEY"));
+  return { ...clean, ...env };
+}
+
+/**
+ * The CLI's working directory: a temp dir of this test process, so files written at their default
+ * paths (receipts/, dead-letter.ndjson) never land in the repository.
+ */
+const CLI_CWD = mkdtempSync(join(tmpdir(), "emulate-cli-"));
+
+export function runCli(args: readonly string[], timeoutMs = 60_000, env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...emulateNodeArgs(), ...args], { cwd: REPO_ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...emulateNodeArgs(), ...args], { cwd: CLI_CWD, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: cliEnv(env) }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

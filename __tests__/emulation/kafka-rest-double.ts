@@ -4,11 +4,15 @@
  * contract (path, media types, body shape with no unknown fields, one offset per record) and can
  * inject the faults a real deployment shows: 500, 429, slow answers, dropped connections, answers
  * lost after the records were written (which makes the client's retry a duplicate), and per-record
- * errors inside a 200.
+ * errors inside a 200. Like API Gateway in front of the proxy it can demand auth first: a SigV4
+ * signature it verifies itself (sigv4-verifier.ts, node:crypto only) or an API key, refusing with
+ * API Gateway's 403 JSON bodies.
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mulberry32 } from "../../emulation/random";
+import { verifySigV4, type SigV4Credentials, type Verdict } from "./sigv4-verifier";
 
 export type FaultKind = "status500" | "status429" | "slow" | "drop" | "lostResponse";
 
@@ -23,6 +27,11 @@ export interface FaultPlan {
   readonly slowMs?: number;
 }
 
+/** API Gateway's authorization in front of the proxy. */
+export type DoubleAuth =
+  | { readonly mode: "iam"; readonly credentials: SigV4Credentials; readonly region: string; readonly service?: string; /** Added to the double's clock, to test skew. */ readonly clockSkewMs?: number }
+  | { readonly mode: "api-key"; readonly apiKey: string };
+
 export interface KafkaRestDoubleOptions {
   /** Topics that exist; others answer 404 / 40401 like the proxy. */
   readonly topics: readonly string[];
@@ -33,10 +42,20 @@ export interface KafkaRestDoubleOptions {
   readonly keepValues?: boolean;
   /** Answer every request with a 200 HTML page, like a web server that is not the proxy. @default false */
   readonly answerHtml?: boolean;
+  /** Demand SigV4 or an API key before anything else. @default none */
+  readonly auth?: DoubleAuth;
+  /**
+   * Partitions of every topic. A record goes to its `partition` if it names one (a partition that
+   * does not exist answers 404 / 40402 like the proxy), else by a hash of its `key`, else round-robin.
+   * Each partition has its own offsets from 0. @default 1
+   */
+  readonly partitions?: number;
 }
 
 export interface ReceivedRecord {
   readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
   readonly value: Record<string, unknown>;
   /** performance.now() when the record was written. */
   readonly at: number;
@@ -47,9 +66,11 @@ export interface KafkaRestDouble {
   readonly port: number;
   /** Records written (acknowledged or not), in arrival order; empty with keepValues false. */
   readonly records: ReceivedRecord[];
+  /** Records whose 200 answer was handed to the socket (a lost answer's records are written, not acknowledged); empty with keepValues false. */
+  readonly acknowledged: ReceivedRecord[];
   /** Records written per topic. */
   readonly written: Record<string, number>;
-  readonly requests: { total: number; rejected: number; faults: Record<FaultKind, number> };
+  readonly requests: { total: number; rejected: number; forbidden: number; faults: Record<FaultKind, number> };
   close(): Promise<void>;
 }
 
@@ -58,6 +79,13 @@ const RESPONSE_TYPE = "application/vnd.kafka.v2+json";
 const ACCEPTABLE = ["application/vnd.kafka.v2+json", "application/vnd.kafka+json", "application/json", "*/*", "application/*"];
 const REQUEST_FIELDS = new Set(["records", "key_schema", "key_schema_id", "value_schema", "value_schema_id"]);
 const RECORD_FIELDS = new Set(["key", "value", "partition"]);
+/** One record of a v2 produce body, as checked above. */
+interface ProduceRecord {
+  readonly key?: unknown;
+  readonly value: Record<string, unknown>;
+  readonly partition?: number;
+}
+
 const FAULT_KINDS: readonly FaultKind[] = ["status500", "status429", "slow", "drop", "lostResponse"];
 
 export async function startKafkaRestDouble(options: KafkaRestDoubleOptions): Promise<KafkaRestDouble> {
@@ -65,9 +93,12 @@ export async function startKafkaRestDouble(options: KafkaRestDoubleOptions): Pro
   const keepValues = options.keepValues ?? true;
   const topics = new Set(options.topics);
   const records: ReceivedRecord[] = [];
+  const acknowledged: ReceivedRecord[] = [];
+  const partitions = options.partitions ?? 1;
+  const nextPartition: Record<string, number> = {};
   const written: Record<string, number> = Object.fromEntries(options.topics.map((topic) => [topic, 0]));
-  const nextOffset: Record<string, number> = {};
-  const requests = { total: 0, rejected: 0, faults: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number> };
+  const nextOffset = new Map<string, number>();
+  const requests = { total: 0, rejected: 0, forbidden: 0, faults: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number> };
   const weights = FAULT_KINDS.map((kind) => options.faults?.kinds?.[kind] ?? (options.faults?.kinds ? 0 : 1));
   const weightSum = weights.reduce((a, b) => a + b, 0);
 
@@ -87,14 +118,38 @@ export async function startKafkaRestDouble(options: KafkaRestDoubleOptions): Pro
     sendJson(res, status, { error_code: errorCode, message });
   };
 
-  const write = (topic: string, values: Record<string, unknown>[]) => {
-    const at = performance.now();
-    written[topic] = (written[topic] ?? 0) + values.length;
-    if (keepValues) for (const value of values) records.push({ topic, value, at });
+  /** The partition a record goes to: its own, else its key's hash, else the topic's next in turn. */
+  const partitionOf = (topic: string, record: ProduceRecord): number => {
+    if (record.partition !== undefined) return record.partition;
+    if (record.key !== undefined && record.key !== null) return createHash("sha256").update(JSON.stringify(record.key)).digest().readUInt32BE(0) % partitions;
+    const next = nextPartition[topic] ?? 0;
+    nextPartition[topic] = (next + 1) % partitions;
+    return next;
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
+  /** Appends records to their partitions; returns what was written, with partitions and offsets. */
+  const write = (topic: string, produced: readonly ProduceRecord[]): ReceivedRecord[] => {
+    const at = performance.now();
+    written[topic] = (written[topic] ?? 0) + produced.length;
+    const out = produced.map((record) => {
+      const partition = partitionOf(topic, record);
+      const offset = nextOffset.get(`${topic}/${partition}`) ?? 0;
+      nextOffset.set(`${topic}/${partition}`, offset + 1);
+      return { topic, partition, offset, value: record.value, at };
+    });
+    if (keepValues) records.push(...out);
+    return out;
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
     requests.total++;
+    const refusal = options.auth ? authorize(options.auth, req, raw) : null;
+    if (refusal !== null) {
+      requests.forbidden++;
+      // API Gateway's own answer: JSON with only a message, no error_code
+      return sendJson(res, 403, refusal, "application/json");
+    }
+    const body = raw.toString("utf8");
     if (options.answerHtml) {
       res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
       res.end("<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>");
@@ -126,8 +181,11 @@ export async function startKafkaRestDouble(options: KafkaRestDoubleOptions): Pro
       const unknownRecordField = Object.keys(record).find((key) => !RECORD_FIELDS.has(key));
       if (unknownRecordField !== undefined) return reject(res, 422, 422, `Unrecognized field: ${unknownRecordField}`);
       if (!("value" in record)) return reject(res, 422, 42202, "value is required");
+      const partition = (record as { partition?: unknown }).partition;
+      if (partition !== undefined && !(Number.isInteger(partition) && (partition as number) >= 0)) return reject(res, 422, 422, "partition must be a non-negative integer");
+      if (partition !== undefined && (partition as number) >= partitions) return reject(res, 404, 40402, "Partition not found.");
     }
-    const values = recordList.map((record: { value: Record<string, unknown> }) => record.value);
+    const values = recordList as ProduceRecord[];
 
     const fault = pickFault();
     if (fault) requests.faults[fault]++;
@@ -151,27 +209,25 @@ export async function startKafkaRestDouble(options: KafkaRestDoubleOptions): Pro
     }
   };
 
-  const acknowledge = (res: ServerResponse, topic: string, values: Record<string, unknown>[]) => {
+  const acknowledge = (res: ServerResponse, topic: string, values: readonly ProduceRecord[]) => {
     const recordErrorRate = options.faults?.recordErrorRate ?? 0;
-    const ok: Record<string, unknown>[] = [];
-    const offsets = values.map((value) => {
-      if (recordErrorRate > 0 && dice() < recordErrorRate) {
-        return { partition: null, offset: null, error_code: 2, error: "This server is not the leader for that topic-partition." };
-      }
-      ok.push(value);
-      const offset = nextOffset[topic] ?? 0;
-      nextOffset[topic] = offset + 1;
-      return { partition: 0, offset, error_code: null, error: null };
+    const failed = values.map(() => recordErrorRate > 0 && dice() < recordErrorRate);
+    const ok = write(topic, values.filter((_, i) => !failed[i]));
+    let next = 0;
+    const offsets = failed.map((fails) => {
+      if (fails) return { partition: null, offset: null, error_code: 2, error: "This server is not the leader for that topic-partition." };
+      const { partition, offset } = ok[next++] as ReceivedRecord;
+      return { partition, offset, error_code: null, error: null };
     });
-    write(topic, ok);
     if (res.destroyed) return;
     sendJson(res, 200, { offsets, key_schema_id: null, value_schema_id: null });
+    if (keepValues) acknowledged.push(...ok);
   };
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => handle(req, res, Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => handle(req, res, Buffer.concat(chunks)));
     req.on("error", () => undefined);
   });
   server.keepAliveTimeout = 30_000;
@@ -181,6 +237,7 @@ export async function startKafkaRestDouble(options: KafkaRestDoubleOptions): Pro
     url: `http://127.0.0.1:${port}`,
     port,
     records,
+    acknowledged,
     written,
     requests,
     close: () =>
@@ -191,8 +248,16 @@ export async function startKafkaRestDouble(options: KafkaRestDoubleOptions): Pro
   };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function authorize(auth: DoubleAuth, req: IncomingMessage, body: Buffer): Verdict {
+  if (auth.mode === "api-key") return req.headers["x-api-key"] === auth.apiKey ? null : { message: "Forbidden" };
+  return verifySigV4(
+    { method: req.method ?? "", url: req.url ?? "/", headers: req.headers, body },
+    { credentials: auth.credentials, region: auth.region, ...(auth.service ? { service: auth.service } : {}), now: Date.now() + (auth.clockSkewMs ?? 0) },
+  );
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, contentType = RESPONSE_TYPE): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": RESPONSE_TYPE, "Content-Length": Buffer.byteLength(text) });
+  res.writeHead(status, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text) });
   res.end(text);
 }

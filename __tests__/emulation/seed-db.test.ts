@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventOrder } from "../../emulation/flow";
 import { generateEvent } from "../../emulation/rows";
 import { startMariaDb, type MariaDb } from "../support/mariadb";
 import { freePort } from "../support/net";
@@ -73,7 +74,7 @@ describe.concurrent("bad input: one clear line, non-zero exit, no stack trace", 
   beforeAll(async () => {
     rest = await startKafkaRestDouble({ topics: ["abc.pin", "abc.geo", "abc.user"], answerHtml: true });
     outputs = join(db.dir, "outputs.json");
-    writeFileSync(outputs, JSON.stringify({ pipeline: { invoke_url: rest.url, user_id: "abc", topics: ["abc.pin", "abc.geo", "abc.user"] } }));
+    writeFileSync(outputs, JSON.stringify({ pipeline: { invoke_url: rest.url, api_auth: "none", region: "us-east-1", user_id: "abc", topics: ["abc.pin", "abc.geo", "abc.user"] } }));
   });
 
   afterAll(async () => {
@@ -119,7 +120,7 @@ describe.concurrent("bad input: one clear line, non-zero exit, no stack trace", 
 
   it("outputs file without an invoke URL", async () => {
     const path = join(db.dir, "no-url.json");
-    writeFileSync(path, JSON.stringify({ pipeline: { user_id: "abc", topics: ["abc.pin", "abc.geo", "abc.user"] } }));
+    writeFileSync(path, JSON.stringify({ pipeline: { api_auth: "none", region: "us-east-1", user_id: "abc", topics: ["abc.pin", "abc.geo", "abc.user"] } }));
     await expectOneLine(
       ["run", "--outputs", path, "--creds", credsA],
       `emulate: outputs file ${path}: invoke_url is missing, expected the API Gateway stage invoke URL, https://<api>.execute-api.<region>.amazonaws.com/<stage> (re-run npx cdktf deploy --outputs-file ${path})`,
@@ -134,6 +135,38 @@ describe.concurrent("bad input: one clear line, non-zero exit, no stack trace", 
     expect(result.stdout).toMatch(/^acknowledged\s+0$/m);
     // the run stopped at the first answer instead of posting every event
     expect(rest.requests.total).toBe(1);
+  });
+
+  it("an API that cannot be reached stops the run within seconds, naming it", async () => {
+    const port = await freePort();
+    const started = performance.now();
+    const result = await runCli(["run", "--url", `http://127.0.0.1:${port}`, "--user-id", "abc", "--creds", credsA, "--count", "2000", "--batch", "50", "--dead-letter", join(db.dir, "unreachable-dead.ndjson")]);
+    expect(lines(result.stderr)).toEqual([
+      `emulate: cannot reach the API: http://127.0.0.1:${port}: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:${port}) (check the invoke URL, the network and that the API is deployed; nothing was acknowledged)`,
+    ]);
+    expect(result.code).toBe(1);
+    // the default 5 retries with backoff would take seconds per record; the run stops at the first refusals
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(result.stdout).toMatch(/^acknowledged\s+0$/m);
+    expect(result.stdout).toMatch(/^retried\s+0$/m);
+  });
+
+  it("no command exits 2 with one line", async () => {
+    await expectOneLine([], "emulate: missing command: expected seed-db, run or redrive (e.g. npm run emulate -- run --count 100) (see: npm run emulate -- --help)", 2);
+  });
+
+  it("--dry-run without a database shows generated rows, marked as such", async () => {
+    const result = await runCli(["run", "--url", "http://127.0.0.1:9/dev", "--user-id", "abc", "--creds", join(db.dir, "absent.yaml"), "--dry-run", "--batch", "2"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe("");
+    const [header] = lines(result.stdout);
+    expect(header).toBe(
+      `# dry run: the requests for the first 2 events from GENERATED rows, not your database (it could not be read: ${join(db.dir, "absent.yaml")}: not found (copy db_creds.example.yaml and fill in HOST, USER, PASSWORD, DATABASE, PORT, or pass --creds <file>)); they are the rows seed-db --rows 11154 --seed 100 creates (nothing is sent)`,
+    );
+    const order = eventOrder(Array.from({ length: 11154 }, (_, i) => i), 100);
+    const [first, second] = [order.next().value as number, order.next().value as number];
+    const pinBody = lines(result.stdout).find((line) => line.startsWith('{"records":[{"value":{"index"')) as string;
+    expect(JSON.parse(pinBody)).toEqual({ records: [{ value: generateEvent(100, first).pin }, { value: generateEvent(100, second).pin }] });
   });
 
   it("a bad flag exits 2", async () => {

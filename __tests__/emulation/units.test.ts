@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../emulation/args";
 import { parseDbCreds } from "../../emulation/creds";
@@ -5,6 +8,8 @@ import { chunkSize } from "../../emulation/emulator";
 import { EmulationError } from "../../emulation/errors";
 import { backoffDelayMs, eventOrder, LatencyHistogram, TokenBucket } from "../../emulation/flow";
 import { classifyResponse, produceBody } from "../../emulation/kafka-rest";
+import { ReceiptsFile } from "../../emulation/receipts-file";
+import { contentHash } from "../../lib/receipts";
 import { mixSeed, mulberry32 } from "../../emulation/random";
 import { CATEGORIES, formatFollowerCount, generateEvent, SENTINELS } from "../../emulation/rows";
 
@@ -127,7 +132,8 @@ describe("Kafka REST v2 answers", () => {
 
   it("classifies per-record errors, retryable faults and fatal answers", () => {
     const ok = JSON.stringify({ offsets: [{ partition: 0, offset: 1, error_code: null, error: null }, { partition: null, offset: null, error_code: 2, error: "not leader" }] });
-    expect(classifyResponse(url, 200, "application/vnd.kafka.v2+json", ok, 2)).toEqual({ kind: "offsets", errors: [null, "error_code 2: not leader"] });
+    expect(classifyResponse(url, 200, "application/vnd.kafka.v2+json", ok, 2)).toEqual({ kind: "offsets", errors: [null, "error_code 2: not leader"], positions: [{ partition: 0, offset: 1 }, null] });
+    expect(classifyResponse(url, 200, "application/json", JSON.stringify({ offsets: [{ partition: 0, offset: null, error_code: null, error: null }] }), 1)).toMatchObject({ kind: "fatal", reason: expect.stringContaining("an offset without partition and offset") });
     expect(classifyResponse(url, 429, "application/json", '{"message":"Too Many Requests"}', 2)).toEqual({ kind: "retry", reason: "HTTP 429: Too Many Requests", ambiguous: false });
     expect(classifyResponse(url, 502, "text/html", "<html>Bad Gateway</html>", 2)).toMatchObject({ kind: "retry", ambiguous: true });
     expect(classifyResponse(url, 200, "text/html; charset=utf-8", "<html></html>", 2)).toEqual({
@@ -141,6 +147,30 @@ describe("Kafka REST v2 answers", () => {
       reason: "http://127.0.0.1:1/topics/a.pin answered 422: Unrecognized field: ind (the request does not match the REST proxy's v2 produce contract)",
     });
     expect(classifyResponse(url, 403, "application/json", '{"message":"Missing Authentication Token"}', 1)).toMatchObject({ kind: "fatal", reason: expect.stringContaining("check the invoke URL includes the stage") });
+  });
+});
+
+describe("receipts file", () => {
+  it("one line per run of consecutive offsets per partition, sampled records hashed, appended across writers", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "receipts-unit-")), "nested", "r.ndjson");
+    const first = new ReceiptsFile(path);
+    const json = (event: number) => `{"index":${event}, "title":"t"}`;
+    const records = [0, 101, 5, 7, 9].map((event) => ({ event, json: json(event) }));
+    first.record("u.pin", records, [{ partition: 0, offset: 10 }, { partition: 0, offset: 11 }, { partition: 1, offset: 3 }, { partition: 0, offset: 13 }, null]);
+    first.close();
+    const second = new ReceiptsFile(path);
+    second.record("u.geo", [{ event: 2, json: json(2) }], [{ partition: 0, offset: 0 }]);
+    second.record("u.geo", [{ event: 4, json: json(4) }], [null]);
+    second.close();
+    expect(first.written).toBe(4);
+    expect(second.written).toBe(1);
+    expect(readFileSync(path, "utf8").split("\n")).toEqual([
+      JSON.stringify({ topic: "u.pin", partition: 0, offset: 10, events: [0, 101], sample: [[10, contentHash(json(0))], [11, contentHash(json(101))]] }),
+      JSON.stringify({ topic: "u.pin", partition: 1, offset: 3, events: [5] }),
+      JSON.stringify({ topic: "u.pin", partition: 0, offset: 13, events: [7] }),
+      JSON.stringify({ topic: "u.geo", partition: 0, offset: 0, events: [2] }),
+      "",
+    ]);
   });
 });
 
@@ -159,7 +189,8 @@ describe("flags and credentials", () => {
     expect(parseCommand(["run"])).toMatchObject({ kind: "run", outputs: "outputs.json", batch: 100, concurrency: 4, count: 1000, seed: 100, maxRetries: 5, timeoutMs: 10000, deadLetter: "dead-letter.ndjson", dryRun: false });
     expect(parseCommand(["run", "--url", "http://x/dev", "--user-id", "u", "--duration", "2.5", "--rate", "50"])).toMatchObject({ url: "http://x/dev", userId: "u", durationSec: 2.5, rate: 50 });
     expect(parseCommand(["seed-db", "--rows", "10"])).toEqual({ kind: "seed-db", rows: 10, seed: 100, creds: "db_creds.yaml" });
-    expect(parseCommand([])).toEqual({ kind: "help" });
+    expect(parseCommand(["--help"])).toEqual({ kind: "help" });
+    expect(parseCommand(["redrive", "--url", "http://x/dev"])).toMatchObject({ kind: "redrive", deadLetter: "dead-letter.ndjson", url: "http://x/dev", auth: { mode: "none" }, batch: 100, maxRetries: 5 });
   });
 
   it("bad flags name the flag, the value and the fix, with exit code 2", () => {
@@ -170,6 +201,27 @@ describe("flags and credentials", () => {
     expect(usage(["run", "--count", "5", "--duration", "5"])[1]).toContain("--count and --duration both given");
     expect(usage(["seed-db"])[1]).toContain("seed-db needs --rows N");
     expect(usage(["launch"])[1]).toContain('unknown command "launch"');
+    expect(usage([])).toEqual([2, "missing command: expected seed-db, run or redrive (e.g. npm run emulate -- run --count 100) (see: npm run emulate -- --help)"]);
+    expect(usage(["run", "--rate", "-5"])).toEqual([2, '--rate: got "-5", expected a number 0.1-1000000 (e.g. --rate 100) (see: npm run emulate -- --help)']);
+    expect(usage(["redrive", "--count", "5"])[1]).toBe("unknown flag --count (see: npm run emulate -- --help)");
+  });
+
+  it("auth flags with --url: mode, region and key from flags or the environment; bad combinations exit 2", () => {
+    const url = ["run", "--url", "http://x/dev", "--user-id", "u"];
+    expect(parseCommand(url)).toMatchObject({ auth: { mode: "none" } });
+    expect(parseCommand([...url, "--auth", "iam", "--region", "eu-west-1"])).toMatchObject({ auth: { mode: "iam", region: "eu-west-1" } });
+    expect(parseCommand([...url, "--auth", "iam"], { AWS_REGION: "us-east-2" })).toMatchObject({ auth: { mode: "iam", region: "us-east-2" } });
+    expect(parseCommand([...url, "--auth", "api-key", "--api-key", "k"])).toMatchObject({ auth: { mode: "api-key", apiKey: "k" } });
+    expect(parseCommand([...url, "--auth", "api-key"], { PIPELINE_API_KEY: "from-env" })).toMatchObject({ auth: { mode: "api-key", apiKey: "from-env" } });
+    // with an outputs file only a fallback API key may be given
+    expect(parseCommand(["run", "--api-key", "k"])).toMatchObject({ outputs: "outputs.json", apiKey: "k" });
+    expect(usage([...url, "--auth", "api-key"])).toEqual([2, "--auth api-key needs the API key: pass --api-key <key> or set PIPELINE_API_KEY (the stack's api_key output) (see: npm run emulate -- --help)"]);
+    expect(usage([...url, "--auth", "iam"])).toEqual([2, "--auth iam needs the API's region: pass --region <region> (e.g. --region us-east-1) or set AWS_REGION (see: npm run emulate -- --help)"]);
+    expect(usage([...url, "--auth", "sigv4"])).toEqual([2, '--auth: got "sigv4", expected one of iam, api-key, none (e.g. --auth iam) (see: npm run emulate -- --help)']);
+    expect(usage([...url, "--auth", "iam", "--region", "Mars"])[1]).toBe('--region: got "Mars", expected an AWS region (e.g. --region us-east-1) (see: npm run emulate -- --help)');
+    expect(usage([...url, "--api-key", "k"])[1]).toBe("--api-key is only used with --auth api-key (got --auth none) (see: npm run emulate -- --help)");
+    expect(usage([...url, "--auth", "api-key", "--api-key", "k", "--region", "us-east-1"])[1]).toBe("--region is only used with --auth iam (got --auth api-key) (see: npm run emulate -- --help)");
+    expect(usage(["run", "--auth", "iam"])[1]).toBe("--auth is only used with --url (the outputs file's api_auth says how to authenticate) (see: npm run emulate -- --help)");
   });
 
   it("credentials: every key present, PORT a port", () => {

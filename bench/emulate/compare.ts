@@ -1,7 +1,8 @@
 /**
  * A/B comparison of `emulate run` builds on a shared, noisy machine: runs each variant's CLI in
  * turn (A, B, A, B, …) against one MariaDB and one REST double, so both see the same load, and prints
- * each variant's median records/s and peak RSS.
+ * each variant's median records/s, CPU time per 1000 acknowledged records (user + system, read from
+ * /proc: far less sensitive to other processes' load than records/s) and peak RSS.
  *
  * Usage: tsx bench/emulate/compare.ts --variant old=/path/to/checkout --variant new=. [--rounds 5 --events 100000 --rows 50000] [-- extra run flags]
  * A variant is a checkout of this repository (a `git worktree` or `git archive` of a commit) with node_modules.
@@ -27,17 +28,27 @@ const ROUNDS = Number(values.rounds ?? 5);
 const EVENTS = String(values.events ?? 100_000);
 const ROWS = String(values.rows ?? 50_000);
 
+/** A build that writes receipts gets a path in the temp dir (older builds have no --receipts flag). */
+const receiptsFlags = (dir: string, path: string) => (readFileSync(join(dir, "emulation", "args.ts"), "utf8").includes("receipts:") ? ["--receipts", path] : []);
+
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-function runVariant(dir: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string; peakMb: number }> {
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+function runVariant(dir: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string; peakMb: number; cpuMs: number }> {
   const script: string = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).scripts.emulate;
   const nodeArgs = script.split(/\s+/).slice(1).map((arg) => (arg.startsWith("-") ? arg : join(dir, arg)));
   return new Promise((done) => {
     const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     let peakKb = 0;
+    let cpuTicks = 0;
     const timer = setInterval(() => {
       try {
         peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0));
+        // fields after the command name: state is field 3, utime 14, stime 15
+        const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+        cpuTicks = Number(fields[11]) + Number(fields[12]);
       } catch {
         // exited
       }
@@ -48,12 +59,14 @@ function runVariant(dir: string, args: readonly string[]): Promise<{ code: numbe
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
     child.on("exit", (code) => {
       clearInterval(timer);
-      done({ code: code ?? 1, stdout, stderr, peakMb: peakKb / 1024 });
+      done({ code: code ?? 1, stdout, stderr, peakMb: peakKb / 1024, cpuMs: (cpuTicks * 1000) / CLOCK_TICKS });
     });
   });
 }
 
 const db = await startMariaDb();
+// test credentials for a signing emulator and the verifying double; they replace any the machine has
+if (values["double-auth"] === "iam") Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIDBENCHEMULATE", AWS_SECRET_ACCESS_KEY: "bench-secret-not-an-aws-key", AWS_SESSION_TOKEN: "bench-session-token" });
 const restArgs = ["bench.pin,bench.geo,bench.user", ...(values["double-auth"] ? [values["double-auth"]] : [])];
 const rest = fork(join(here, "rest-server.ts"), restArgs, { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
 try {
@@ -61,18 +74,21 @@ try {
   const port = await new Promise<number>((ready) => rest.once("message", (message) => ready((message as { port: number }).port)));
   const seeded = await runVariant(variants[0]?.dir ?? ".", ["seed-db", "--rows", ROWS, "--creds", creds]);
   if (seeded.code !== 0) throw new Error(seeded.stderr);
-  const results = new Map(variants.map((variant) => [variant.name, [] as { rate: number; peakMb: number }[]]));
+  const results = new Map(variants.map((variant) => [variant.name, [] as { rate: number; peakMb: number; cpuMsPer1000: number }[]]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const variant of variants) {
-      const run = await runVariant(variant.dir, ["run", "--url", `http://127.0.0.1:${port}`, "--user-id", "bench", "--creds", creds, "--count", EVENTS, "--batch", "500", "--concurrency", "8", "--seed", String(round + 1), "--json", "--dead-letter", join(db.dir, "dead.ndjson"), ...positionals]);
+      const run = await runVariant(variant.dir, ["run", "--url", `http://127.0.0.1:${port}`, "--user-id", "bench", "--creds", creds, "--count", EVENTS, "--batch", "500", "--concurrency", "8", "--seed", String(round + 1), "--json", "--dead-letter", join(db.dir, "dead.ndjson"), ...receiptsFlags(variant.dir, join(db.dir, `receipts-${variant.name}-${round}.ndjson`)), ...positionals]);
       if (run.code !== 0) throw new Error(`${variant.name}: ${run.stderr}`);
-      const summary = JSON.parse(run.stdout.trim().split("\n").at(-1) as string) as { recordsPerSecond: number };
-      results.get(variant.name)?.push({ rate: summary.recordsPerSecond, peakMb: run.peakMb });
-      process.stderr.write(`compare: round ${round + 1} ${variant.name}: ${Math.round(summary.recordsPerSecond)} records/s, peak ${run.peakMb.toFixed(1)} MB\n`);
+      const summary = JSON.parse(run.stdout.trim().split("\n").at(-1) as string) as { recordsPerSecond: number; acknowledged: number };
+      const cpuMsPer1000 = (run.cpuMs * 1000) / summary.acknowledged;
+      results.get(variant.name)?.push({ rate: summary.recordsPerSecond, peakMb: run.peakMb, cpuMsPer1000 });
+      process.stderr.write(`compare: round ${round + 1} ${variant.name}: ${Math.round(summary.recordsPerSecond)} records/s, ${cpuMsPer1000.toFixed(1)} CPU ms per 1000 records, peak ${run.peakMb.toFixed(1)} MB\n`);
     }
   }
   for (const [name, runs] of results) {
-    process.stdout.write(`${name}: median ${Math.round(median(runs.map((r) => r.rate)))} records/s, peak RSS median ${median(runs.map((r) => r.peakMb)).toFixed(1)} MB; runs ${runs.map((r) => Math.round(r.rate)).join(", ")}\n`);
+    process.stdout.write(
+      `${name}: median ${Math.round(median(runs.map((r) => r.rate)))} records/s, ${median(runs.map((r) => r.cpuMsPer1000)).toFixed(1)} CPU ms per 1000 records, peak RSS median ${median(runs.map((r) => r.peakMb)).toFixed(1)} MB; runs ${runs.map((r) => Math.round(r.rate)).join(", ")} records/s\n`,
+    );
   }
 } finally {
   rest.send("stop");
