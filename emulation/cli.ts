@@ -2,6 +2,7 @@
  * `npm run emulate -- <command>`: the entry point, the only emulation module that reads argv, the
  * environment or the terminal. Errors the user can fix print as one line without a stack trace.
  */
+import { runCli } from "../lib/cli-run";
 import { loadStackOutputs, OutputsError, type StackOutputs } from "../lib/contract";
 import type { Pool } from "mysql2/promise";
 import { parseCommand, USAGE, type RedriveCommand, type RunCommand, type SeedDbCommand, type SendCommandFields } from "./args";
@@ -260,17 +261,4 @@ function formatSummary(s: EmulationSummary): string {
   return lines.map(([label, value]) => `${label.padEnd(21)}${value}`).join("\n") + "\n";
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    if (err instanceof EmulationError || err instanceof OutputsError) {
-      process.stderr.write(`emulate: ${err.message}\n`);
-      process.exitCode = err instanceof EmulationError ? err.exitCode : 1;
-      return;
-    }
-    process.stderr.write(`emulate: unexpected error: ${err instanceof Error ? err.message : String(err)}${process.env.EMULATE_DEBUG ? `\n${(err as Error).stack}` : " (set EMULATE_DEBUG=1 for the stack trace)"}\n`);
-    process.exitCode = 1;
-  },
-);
+await runCli("emulate", () => main(process.argv.slice(2)));

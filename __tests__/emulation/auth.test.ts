@@ -211,7 +211,7 @@ describe("emulate run with api_auth api-key", () => {
     expect(lines(missing.stderr)).toEqual([
       `emulate: outputs file ${outputs}: api_auth is api-key but api_key is missing (cdktf writes sensitive outputs only with --outputs-file-include-sensitive-outputs; or pass --api-key <key> or set PIPELINE_API_KEY)`,
     ]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(rest.requests.total).toBe(0);
     const fromEnv = await runCli(["run", "--outputs", outputs, "--creds", creds, "--count", "50"], 60_000, { PIPELINE_API_KEY: API_KEY });
     expect(fromEnv.code, fromEnv.stderr).toBe(0);
