@@ -124,6 +124,7 @@ describe.concurrent("bad input: one clear line, non-zero exit, no stack trace", 
     await expectOneLine(
       ["run", "--outputs", path, "--creds", credsA],
       `emulate: outputs file ${path}: invoke_url is missing, expected the API Gateway stage invoke URL, https://<api>.execute-api.<region>.amazonaws.com/<stage> (re-run npx cdktf deploy --outputs-file ${path})`,
+      2,
     );
   });
 
