@@ -12,6 +12,7 @@
 import { Construct } from "constructs";
 import { IamInstanceProfile, IamRole, IamRolePolicy } from "./aws";
 import { DEFAULTS } from "../lib/defaults";
+import { resourceNames } from "../lib/names";
 import { kafkaClusterStatement, kafkaGroupArn, kafkaTopicArn, policyDocument, serviceTrustStatement, type PolicyStatement } from "./iam";
 import type { KafkaCluster } from "./kafka-cluster";
 
@@ -22,6 +23,8 @@ export interface AccessRolesProps {
   readonly cluster: KafkaCluster;
   /** The topic name pattern the clients may create, write and read, e.g. `0a1b2c3d4e5f.*`. */
   readonly topicPattern: string;
+  /** The dead-letter topic the operator's CLI creates and the sink's consumer group it may describe. */
+  readonly operatorScope: OperatorKafkaScope;
   /** The topics the REST proxy may write, e.g. `0a1b2c3d4e5f.pin`. */
   readonly produceTopics: readonly string[];
   /**
@@ -45,8 +48,19 @@ export function produceOnlyStatements(clusterArn: string, topics: readonly strin
   ];
 }
 
-/** The access role's Kafka permissions: the cluster, the pipeline's topics and the named consumer groups. */
-export function kafkaClientStatements(clusterArn: string, topicPattern: string, consumerGroups: readonly string[]): PolicyStatement[] {
+/** What the operator's CLI administers beside the pipeline's topics (see {@link kafkaClientStatements}). */
+export interface OperatorKafkaScope {
+  /** The S3 sink's dead-letter topic, outside the topic pattern; the provisioner creates it. */
+  readonly deadLetterTopic: string;
+  /** The S3 sink's consumer group, which `verify` describes to find where delivery stops. */
+  readonly sinkConsumerGroup: string;
+}
+
+/**
+ * The access role's Kafka permissions: the cluster, the pipeline's topics, the named consumer groups,
+ * creating and describing the dead-letter topic, and describing (only) the sink's consumer group.
+ */
+export function kafkaClientStatements(clusterArn: string, topicPattern: string, consumerGroups: readonly string[], scope: OperatorKafkaScope): PolicyStatement[] {
   return [
     kafkaClusterStatement(clusterArn),
     {
@@ -60,6 +74,18 @@ export function kafkaClientStatements(clusterArn: string, topicPattern: string, 
       effect: "Allow",
       actions: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"],
       resources: consumerGroups.map((group) => kafkaGroupArn(clusterArn, group)),
+    },
+    {
+      sid: "DeadLetterTopic",
+      effect: "Allow",
+      actions: ["kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic"],
+      resources: [kafkaTopicArn(clusterArn, scope.deadLetterTopic)],
+    },
+    {
+      sid: "SinkConsumerGroup",
+      effect: "Allow",
+      actions: ["kafka-cluster:DescribeGroup"],
+      resources: [kafkaGroupArn(clusterArn, scope.sinkConsumerGroup)],
     },
   ];
 }
@@ -76,9 +102,10 @@ export class AccessRoles extends Construct {
   constructor(scope: Construct, id: string, props: AccessRolesProps) {
     super(scope, id);
     const consumerGroups = props.consumerGroups ?? DEFAULTS.consumerGroups;
+    const names = resourceNames(props.namePrefix);
 
     this.instanceRole = new IamRole(this, "instance-role", {
-      name: `${props.namePrefix}-client-instance-role`,
+      name: names.instanceRole,
       description: "Kafka client host; assumes the access role for MSK",
       assumeRolePolicy: policyDocument(this, "instance-trust", [serviceTrustStatement("ec2.amazonaws.com")]).json,
     });
@@ -87,17 +114,17 @@ export class AccessRoles extends Construct {
     const trustInstanceRole = (id: string) =>
       policyDocument(this, id, [{ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [this.instanceRole.arn] }] }]).json;
     this.accessRole = new IamRole(this, "access-role", {
-      name: `${props.namePrefix}-ec2-access-role`,
+      name: names.accessRole,
       description: "MSK access for the operator's Kafka CLI (awsRoleArn in client.properties)",
       assumeRolePolicy: trustInstanceRole("access-trust"),
     });
     new IamRolePolicy(this, "access-kafka", {
       name: "kafka-cluster",
       role: this.accessRole.id,
-      policy: policyDocument(this, "access-kafka-document", kafkaClientStatements(props.cluster.arn, props.topicPattern, consumerGroups)).json,
+      policy: policyDocument(this, "access-kafka-document", kafkaClientStatements(props.cluster.arn, props.topicPattern, consumerGroups, props.operatorScope)).json,
     });
     this.produceRole = new IamRole(this, "produce-role", {
-      name: `${props.namePrefix}-produce-role`,
+      name: names.produceRole,
       description: "The REST proxy's MSK access: produce to the pipeline's topics only",
       assumeRolePolicy: trustInstanceRole("produce-trust"),
     });

@@ -28,6 +28,7 @@ import {
 import { Fn } from "../lib/cdktf";
 import { type ApiAuthMode, type ApiQuotaPeriod, REST_PROXY_PORT } from "../lib/contract";
 import { DEFAULTS } from "../lib/defaults";
+import { resourceNames } from "../lib/names";
 import { partitionOf, policyDocument, serviceTrustStatement } from "./iam";
 import type { KafkaClientHost } from "./kafka-client-host";
 import type { PrivateLink } from "./private-link";
@@ -220,7 +221,7 @@ export class IngestApi extends Construct {
 
     if (props.manageAccountCloudWatchRole ?? DEFAULTS.api.manageAccountLoggingRole) {
       const role = new IamRole(this, "cloudwatch-role", {
-        name: `${props.apiName}-apigateway-cloudwatch`,
+        name: resourceNames(props.apiName).apiCloudWatchRole,
         description: "API Gateway account setting: lets stages write access logs",
         assumeRolePolicy: policyDocument(this, "cloudwatch-trust", [serviceTrustStatement("apigateway.amazonaws.com")]).json,
       });

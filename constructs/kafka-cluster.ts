@@ -8,6 +8,7 @@ import { CloudwatchLogGroup, MskCluster, MskConfiguration, type SecurityGroup, t
 import { Token } from "../lib/cdktf";
 import type { MskKafkaVersion } from "../lib/contract";
 import { DEFAULTS } from "../lib/defaults";
+import { resourceNames } from "../lib/names";
 import { brokerCountProblem, defaultBrokerCount, replicationFactorProblem } from "../lib/msk-rules";
 
 export interface KafkaClusterProps {
@@ -104,8 +105,7 @@ export class KafkaCluster extends Construct {
     this.brokerCount = brokerCount;
 
     this.brokerLogGroup = new CloudwatchLogGroup(this, "broker-logs", {
-      // under /aws/vendedlogs/ the account's CloudWatch Logs resource policy (5,120 characters) needs no entry per group
-      name: `/aws/vendedlogs/msk/${props.namePrefix}-cluster`,
+      name: resourceNames(props.namePrefix).brokerLogGroup,
       retentionInDays: props.logRetentionDays ?? DEFAULTS.msk.logRetentionDays,
     });
     this.configuration = new MskConfiguration(this, "configuration", {

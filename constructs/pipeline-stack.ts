@@ -12,6 +12,7 @@ import { App, S3Backend, TerraformOutput, TerraformStack } from "../lib/cdktf";
 import type { TerraformJson } from "../lib/terraform-json";
 import { SENSITIVE_OUTPUTS, STACK_ID, STACK_OUTPUT_NAMES, type StackOutputName, type StackOutputs, outputDescription } from "../lib/contract";
 import { AccessRoles } from "./access-roles";
+import { resourceNames, sinkConsumerGroup } from "../lib/names";
 import { DataBucket } from "./data-bucket";
 import { IngestApi, RestProxyBackend } from "./ingest-api";
 import { KafkaClientHost } from "./kafka-client-host";
@@ -96,7 +97,13 @@ export class PipelineStack extends TerraformStack {
       logRetentionDays: config.msk.logRetentionDays,
     });
     this.bucket = new DataBucket(this, "data-bucket", { bucketName: bucketName(config), forceDestroy: config.bucket.forceDestroy });
-    this.roles = new AccessRoles(this, "access-roles", { namePrefix: prefix, cluster: this.kafka, topicPattern, produceTopics: topicNames(config) });
+    this.roles = new AccessRoles(this, "access-roles", {
+      namePrefix: prefix,
+      cluster: this.kafka,
+      topicPattern,
+      produceTopics: topicNames(config),
+      operatorScope: { deadLetterTopic: deadLetterTopicName(config), sinkConsumerGroup: sinkConsumerGroup(resourceNames(prefix).connector) },
+    });
     this.host = new KafkaClientHost(this, "client-host", {
       namePrefix: prefix,
       subnet: this.network.publicSubnet,

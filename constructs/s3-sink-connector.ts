@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { Construct } from "constructs";
 import { SINK_LAYOUT } from "../lib/contract";
 import { DEFAULTS } from "../lib/defaults";
+import { resourceNames, sinkConsumerGroup } from "../lib/names";
 import { CloudwatchLogGroup, IamRole, IamRolePolicy, MskconnectConnector, MskconnectCustomPlugin, MskconnectWorkerConfiguration, S3Object, type SecurityGroup, type Subnet, type VpcEndpoint } from "./aws";
 import { Annotations, AssetType, Fn, TerraformAsset, TerraformLocal } from "../lib/cdktf";
 import type { DataBucket } from "./data-bucket";
@@ -136,7 +137,7 @@ export function connectorStatements(clusterArn: string, topicPattern: string, co
       sid: "ConnectorGroups",
       effect: "Allow",
       actions: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"],
-      resources: [kafkaGroupArn(clusterArn, "__amazon_msk_connect_*"), kafkaGroupArn(clusterArn, `connect-${connectorName}`)],
+      resources: [kafkaGroupArn(clusterArn, "__amazon_msk_connect_*"), kafkaGroupArn(clusterArn, sinkConsumerGroup(connectorName))],
     },
     {
       sid: "Bucket",
@@ -225,7 +226,8 @@ export class S3SinkConnector extends Construct {
 
   constructor(scope: Construct, id: string, props: S3SinkConnectorProps) {
     super(scope, id);
-    const connectorName = `${props.namePrefix}-connector`;
+    const names = resourceNames(props.namePrefix);
+    const connectorName = names.connector;
     const zipName = `confluentinc-kafka-connect-s3-${props.pluginVersion}.zip`;
     const missing = missingPluginMessage(props.pluginZipPath, props.pluginVersion);
 
@@ -257,7 +259,7 @@ export class S3SinkConnector extends Construct {
     });
 
     this.executionRole = new IamRole(this, "execution-role", {
-      name: `${props.namePrefix}-connector-role`,
+      name: names.connectorRole,
       description: "MSK Connect S3 sink: reads the pipeline topics, writes the data bucket",
       assumeRolePolicy: policyDocument(this, "execution-trust", [
         // confused-deputy guard: only connectors of this account may use the role
@@ -270,8 +272,7 @@ export class S3SinkConnector extends Construct {
       policy: policyDocument(this, "execution-document", connectorStatements(props.cluster.arn, props.topicPattern, connectorName, props.bucket.bucketArn, props.deadLetterTopic)).json,
     });
 
-    // under /aws/vendedlogs/ the account's CloudWatch Logs resource policy (5,120 characters) needs no entry per group
-    this.logGroup = new CloudwatchLogGroup(this, "worker-logs", { name: `/aws/vendedlogs/mskconnect/${connectorName}`, retentionInDays: props.logRetentionDays ?? DEFAULTS.connector.logRetentionDays });
+    this.logGroup = new CloudwatchLogGroup(this, "worker-logs", { name: names.connectorLogGroup, retentionInDays: props.logRetentionDays ?? DEFAULTS.connector.logRetentionDays });
     this.connector = new MskconnectConnector(this, "connector", {
       name: connectorName,
       kafkaconnectVersion: props.kafkaConnectVersion ?? DEFAULTS.connector.kafkaConnectVersion,

@@ -42,6 +42,7 @@ export const CLIENT_HOST_OUTPUTS = [
   "produce_role_arn",
   "topics",
   "topic_partitions",
+  "dead_letter_topic",
 ] as const satisfies readonly StackOutputName[];
 export type ClientHostOutputs = Pick<StackOutputs, (typeof CLIENT_HOST_OUTPUTS)[number]>;
 
@@ -55,6 +56,11 @@ export interface ClientHostSettings {
   readonly produceRoleArn: string;
   readonly topics: readonly string[];
   readonly partitions: number;
+  /**
+   * The S3 sink's dead-letter topic, created here beside the pipeline's topics: created by the sink
+   * instead, it would take Kafka Connect's replication factor of 3, which two brokers cannot hold.
+   */
+  readonly deadLetterTopic: string;
   /** The Apache Kafka CLI release to install: the deployed stack's `kafka_cli_version`. */
   readonly kafkaCliVersion: string;
   readonly confluentVersion: string;
@@ -71,6 +77,7 @@ export function clientHostSettings(config: PipelineConfig, outputs: ClientHostOu
     accessRoleArn: outputs.access_role_arn,
     produceRoleArn: outputs.produce_role_arn,
     topics: outputs.topics,
+    deadLetterTopic: outputs.dead_letter_topic,
     partitions: outputs.topic_partitions,
     kafkaCliVersion: outputs.kafka_cli_version,
     confluentVersion: config.software.confluentVersion,
@@ -158,7 +165,7 @@ export function clientHostPlay(s: ClientHostSettings): Play {
         bootstrapServers: s.bootstrapServers,
         commandConfig: p.clientProperties,
         classpath: p.iamJar,
-        topics: s.topics,
+        topics: [...s.topics, s.deadLetterTopic],
         partitions: s.partitions,
       }),
       systemUserOperation("kafka-rest user", ["rest-proxy"], { name: REST_PROXY_USER, comment: "Confluent REST proxy" }, [HANDLER_RESTART_KAFKA_REST]),

@@ -15,7 +15,8 @@ import { SshHost, type SshTarget } from "../provision/ssh";
 import { loadAcks, receiptsFiles } from "./acks";
 import { USAGE, UsageError, type VerifyOptions, parseVerifyArgs } from "./args";
 import { createS3Client } from "./bucket";
-import { type ConsumerGroupPaths, clientHostToolPaths, connectorGroup, readConsumerGroup } from "./consumer-group";
+import { type ConsumerGroupPaths, clientHostToolPaths, readConsumerGroup } from "./consumer-group";
+import { sinkConsumerGroup } from "../lib/names";
 import { VERIFY_DEFAULTS } from "./defaults";
 import { type Diagnosis, type GroupReading, describeConnector, locateGaps, oneLine, recentErrorLines } from "./diagnose";
 import { BucketReconciler, type LookResult } from "./look";
@@ -159,7 +160,7 @@ async function readGroup(outputs: VerifyOutputs, options: VerifyOptions, environ
       knownHostsFile: resolve(environment.cwd, options.knownHosts),
       connectTimeoutMs: VERIFY_DEFAULTS.ssh.connectTimeoutMs,
     });
-    const description = await readConsumerGroup(host, environment.toolPaths ?? clientHostToolPaths(), outputs.msk_bootstrap_brokers_sasl_iam, connectorGroup(outputs.connector_name));
+    const description = await readConsumerGroup(host, environment.toolPaths ?? clientHostToolPaths(), outputs.msk_bootstrap_brokers_sasl_iam, sinkConsumerGroup(outputs.connector_name));
     return { description, unavailable: undefined };
   } catch (err) {
     return { description: undefined, unavailable: `not read: ${oneLine(err)}` };

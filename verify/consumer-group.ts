@@ -28,11 +28,6 @@ export interface GroupDescription {
   readonly missing: boolean;
 }
 
-/** MSK Connect's (Kafka Connect's) consumer group for a sink connector. */
-export function connectorGroup(connectorName: string): string {
-  return `connect-${connectorName}`;
-}
-
 export interface ConsumerGroupPaths {
   /** The profile the provisioner wrote: it exports CLASSPATH with the MSK IAM jar. */
   readonly profile: string;

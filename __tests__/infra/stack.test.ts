@@ -177,6 +177,13 @@ describe("IAM", () => {
     ]);
   });
 
+  it("lets the operator's access role create the dead-letter topic and describe (not join) the sink's consumer group", () => {
+    const policy = Object.values(resourcesOf(tf, "aws_iam_role_policy")).find((p) => p.role === refTo(tf, "aws_iam_role", "access-role", "id"));
+    const arn = (kind: string, name: string) => `\${replace(${clusterArn.slice(2, -1)}, ":cluster/", ":${kind}/")}/${name}`;
+    expect(statement(policy.policy, "DeadLetterTopic")).toEqual({ sid: "DeadLetterTopic", effect: "Allow", actions: ["kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic"], resources: [arn("topic", `${USER}-dlq`)] });
+    expect(statement(policy.policy, "SinkConsumerGroup")).toEqual({ sid: "SinkConsumerGroup", effect: "Allow", actions: ["kafka-cluster:DescribeGroup"], resources: [arn("group", `connect-${USER}-connector`)] });
+  });
+
   it("lets the produce role connect and write exactly the pipeline's topics, and nothing else", () => {
     const policy = Object.values(resourcesOf(tf, "aws_iam_role_policy")).find((p) => p.role === refTo(tf, "aws_iam_role", "produce-role", "id"));
     const topicArn = (topic: string) => `\${replace(${clusterArn.slice(2, -1)}, ":cluster/", ":topic/")}/${topic}`;

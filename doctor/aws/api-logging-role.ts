@@ -3,6 +3,7 @@
  * another team's role and resets it on destroy (deploy-review row 6); a stack that does not manage
  * it needs one to exist, or access logging fails at apply.
  */
+import { resourceNames } from "../../lib/names";
 import { type APIGatewayClient, GetAccountCommand } from "@aws-sdk/client-api-gateway";
 import { type CheckInfo, type CheckResult, fail, ok } from "../check";
 import { cannotCheck } from "./errors";
@@ -11,7 +12,7 @@ export const API_LOGGING_ROLE: CheckInfo = { id: "aws.api-logging-role", title: 
 
 /** The role constructs/ingest-api.ts creates when it manages the account setting. */
 export function stackLoggingRoleName(userId: string): string {
-  return `${userId}-apigateway-cloudwatch`;
+  return resourceNames(userId).apiCloudWatchRole;
 }
 
 export function evaluateApiLoggingRole(cloudwatchRoleArn: string | undefined, manageAccountLoggingRole: boolean, userId: string): CheckResult {

@@ -5,15 +5,17 @@
  */
 import { GetRoleCommand, type IAMClient } from "@aws-sdk/client-iam";
 import { type KafkaConnectClient, ListConnectorsCommand } from "@aws-sdk/client-kafkaconnect";
+import { resourceNames } from "../../lib/names";
 import { type CheckInfo, type CheckResult, ok, warn } from "../check";
 import { cannotCheck, errorFacts } from "./errors";
 
 export const EXISTING_ROLES: CheckInfo = { id: "aws.existing-roles", title: "IAM roles under this userId's names" };
 export const EXISTING_CONNECTOR: CheckInfo = { id: "aws.existing-connector", title: "MSK Connect connectors under this userId's names" };
 
-/** The role names the constructs give (access-roles.ts, s3-sink-connector.ts, ingest-api.ts). */
+/** The role names the constructs give, from lib/names.ts. */
 export function stackRoleNames(userId: string): string[] {
-  return [`${userId}-ec2-access-role`, `${userId}-client-instance-role`, `${userId}-produce-role`, `${userId}-connector-role`, `${userId}-apigateway-cloudwatch`];
+  const names = resourceNames(userId);
+  return [names.accessRole, names.instanceRole, names.produceRole, names.connectorRole, names.apiCloudWatchRole];
 }
 
 /** What --outputs says this config's deployed stack owns; absent without --outputs or when its user_id is another. */

@@ -4,6 +4,7 @@
  * at 5,120 characters and an account has at most 10; in a busy account the delivery setup fails
  * at apply (deploy-review row 8).
  */
+import { resourceNames } from "../../lib/names";
 import { type CloudWatchLogsClient, DescribeResourcePoliciesCommand, type ResourcePolicy } from "@aws-sdk/client-cloudwatch-logs";
 import { type CheckInfo, type CheckResult, fail, ok, warn } from "../check";
 import { cannotCheck } from "./errors";
@@ -16,9 +17,14 @@ export const MAX_ACCOUNT_POLICIES = 10;
 /** The policy AWS log delivery creates and extends. */
 const DELIVERY_POLICY_PREFIX = "AWSLogDeliveryWrite";
 
-/** The delivered log groups, as constructs/kafka-cluster.ts and constructs/s3-sink-connector.ts name them. */
+/**
+ * The delivered log groups, as lib/names.ts names them. They live under /aws/vendedlogs/, so an
+ * entry that already covers that prefix covers them too; the estimate below still counts their
+ * own ARNs when no such entry exists, which over-estimates (safe for a preflight).
+ */
 export function deliveredLogGroups(userId: string): string[] {
-  return [`/aws/msk/${userId}-cluster`, `/aws/mskconnect/${userId}-connector`];
+  const names = resourceNames(userId);
+  return [names.brokerLogGroup, names.connectorLogGroup];
 }
 
 export interface LogPolicyFacts {

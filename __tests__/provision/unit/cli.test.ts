@@ -160,12 +160,12 @@ describe("provision CLI", () => {
     writeFileSync(partial, JSON.stringify({ pipeline: { client_public_dns: "127.0.0.1", ssh_user: "ec2-user", user_id: "0a1b2c3d4e5f", region: "us-east-1" } }));
     const { code, stderr, stdout } = await cli("--config", "pipeline.example.yaml", "--outputs", partial);
     const missing = CLIENT_HOST_OUTPUTS.filter((name) => !["client_public_dns", "ssh_user", "user_id", "region"].includes(name));
-    expect(missing).toHaveLength(7);
+    expect(missing).toHaveLength(8);
     expect(code).toBe(2);
     expect(stdout).toEqual([]);
     expect(stderr).toHaveLength(1);
     const [head, ...problems] = stderr[0].split("\n");
-    expect(head).toBe(`provision: outputs file ${partial}: 7 problems (re-run npx cdktf deploy --outputs-file ${partial})`);
+    expect(head).toBe(`provision: outputs file ${partial}: 8 problems (re-run npx cdktf deploy --outputs-file ${partial})`);
     expect(problems.map((line) => line.trim().split(" ")[0])).toEqual(missing);
     expect(problems.every((line) => line.includes(" is missing, expected "))).toBe(true);
   });

@@ -49,6 +49,7 @@ const outputs: ClientHostOutputs = {
   produce_role_arn: PRODUCE_ROLE,
   topics: ["0a1b2c3d4e5f.pin", "0a1b2c3d4e5f.geo", "0a1b2c3d4e5f.user"],
   topic_partitions: 1,
+  dead_letter_topic: "0a1b2c3d4e5f-dlq",
 };
 const settings: ClientHostSettings = clientHostSettings(config, outputs);
 const paths = clientHostPaths(settings);
@@ -158,6 +159,7 @@ describe("the play", () => {
     expect(paths.kafkaVersioned).toBe("/opt/kafka_2.13-3.8.1");
     expect(paths.confluentVersioned).toBe("/opt/confluent-8.0.0");
     expect(settings.topics).toEqual(["0a1b2c3d4e5f.pin", "0a1b2c3d4e5f.geo", "0a1b2c3d4e5f.user"]);
+    expect(settings.deadLetterTopic).toBe("0a1b2c3d4e5f-dlq");
   });
 });
 
@@ -216,7 +218,7 @@ function simulatedHost(os: "amazon" | "debian", converged: boolean): FakeHost {
       case FILE_FACTS_SCRIPT:
         return { stdout: converged ? `type=file\nstat=644 root root\nsha256=${sha256(rendered.get(path)!)}\n` : "type=absent\n" };
       case LIST_TOPICS_SCRIPT:
-        return { stdout: converged ? settings.topics.join("\n") : "#kafka-cli-missing\n" };
+        return { stdout: converged ? [...settings.topics, settings.deadLetterTopic].join("\n") : "#kafka-cli-missing\n" };
       case USER_FACTS_SCRIPT:
         return { stdout: converged ? "kafka-rest:x:999:999:Confluent REST proxy:/nonexistent:/usr/sbin/nologin\n" : "" };
       case SERVICE_FACTS_SCRIPT:
@@ -239,6 +241,10 @@ describe("whole play against simulated hosts", () => {
     ]);
     expect(lines).toContain(os === "amazon" ? "  would install java-17-amazon-corretto-headless tar gzip with dnf" : "  would install openjdk-17-jre-headless tar gzip curl ca-certificates with apt");
     expect(lines).toContain("  would download http://127.0.0.1:8000/kafka/3.8.1/kafka_2.13-3.8.1.tgz (sha256 verified) and unpack it to /opt/kafka_2.13-3.8.1");
+    // the S3 sink's dead-letter topic is created with the pipeline's, so the cluster's replication factor applies
+    expect(lines.filter((l) => l.startsWith("  would create topic "))).toEqual(
+      ["0a1b2c3d4e5f.pin", "0a1b2c3d4e5f.geo", "0a1b2c3d4e5f.user", "0a1b2c3d4e5f-dlq"].map((t) => `  would create topic ${t} with 1 partition (the Kafka CLI is not installed yet)`),
+    );
     expect(host.commands.every((c) => c.argv[2] !== WRITE_PENDING_SCRIPT)).toBe(true);
     // reads only: gathers of root-owned files use sudo, but nothing that writes runs
     expect(host.commands).toHaveLength(12);
