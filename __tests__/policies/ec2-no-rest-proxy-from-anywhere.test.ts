@@ -17,14 +17,14 @@ describe("ec2-no-rest-proxy-from-anywhere", () => {
 
   it("fails for the seed's VPC ingress rule: tcp 8082 from 0.0.0.0/0", () => {
     const messages = findings(ec2NoRestProxyFromAnywhere, (stack) => {
-      new VpcSecurityGroupIngressRule(stack, "proxy", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 8082, toPort: 8082, cidrIpv4: "0.0.0.0/0" });
+      new VpcSecurityGroupIngressRule(stack, "proxy", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: REST_PROXY_PORT, toPort: REST_PROXY_PORT, cidrIpv4: "0.0.0.0/0" });
     });
     expect(messages).toEqual([`${RULE} aws_vpc_security_group_ingress_rule.proxy: allows tcp port 8082 from 0.0.0.0/0 ${FIX}`]);
   });
 
   it("fails for a VPC ingress rule from ::/0 over IPv6", () => {
     const messages = findings(ec2NoRestProxyFromAnywhere, (stack) => {
-      new VpcSecurityGroupIngressRule(stack, "proxy6", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 8082, toPort: 8082, cidrIpv6: "::/0" });
+      new VpcSecurityGroupIngressRule(stack, "proxy6", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: REST_PROXY_PORT, toPort: REST_PROXY_PORT, cidrIpv6: "::/0" });
     });
     expect(messages).toEqual([`${RULE} aws_vpc_security_group_ingress_rule.proxy6: allows tcp port 8082 from ::/0 ${FIX}`]);
   });
@@ -47,18 +47,18 @@ describe("ec2-no-rest-proxy-from-anywhere", () => {
 
   it("fails for a standalone aws_security_group_rule with protocol 6 ending exactly at 8082", () => {
     const messages = findings(ec2NoRestProxyFromAnywhere, (stack) => {
-      new SecurityGroupRule(stack, "wide", { type: "ingress", securityGroupId: "sg-1", fromPort: 1024, toPort: 8082, protocol: "6", cidrBlocks: ["0.0.0.0/0"] });
+      new SecurityGroupRule(stack, "wide", { type: "ingress", securityGroupId: "sg-1", fromPort: 1024, toPort: REST_PROXY_PORT, protocol: "6", cidrBlocks: ["0.0.0.0/0"] });
     });
     expect(messages).toEqual([`${RULE} aws_security_group_rule.wide: allows tcp ports 1024-8082, port 8082 included, from 0.0.0.0/0 ${FIX}`]);
   });
 
   it("passes for 8082 from a security group or the VPC, neighbouring ports from anywhere, UDP and egress", () => {
     const messages = findings(ec2NoRestProxyFromAnywhere, (stack) => {
-      new VpcSecurityGroupIngressRule(stack, "from-nlb", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 8082, toPort: 8082, referencedSecurityGroupId: "sg-nlb" });
-      new VpcSecurityGroupIngressRule(stack, "from-vpc", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 8082, toPort: 8082, cidrIpv4: "10.20.0.0/16" });
+      new VpcSecurityGroupIngressRule(stack, "from-nlb", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: REST_PROXY_PORT, toPort: REST_PROXY_PORT, referencedSecurityGroupId: "sg-nlb" });
+      new VpcSecurityGroupIngressRule(stack, "from-vpc", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: REST_PROXY_PORT, toPort: REST_PROXY_PORT, cidrIpv4: "10.20.0.0/16" });
       new VpcSecurityGroupIngressRule(stack, "below", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 8000, toPort: 8081, cidrIpv4: "0.0.0.0/0" });
       new VpcSecurityGroupIngressRule(stack, "above", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 8083, toPort: 9000, cidrIpv6: "::/0" });
-      new SecurityGroupRule(stack, "udp", { type: "ingress", securityGroupId: "sg-1", fromPort: 8082, toPort: 8082, protocol: "udp", cidrBlocks: ["0.0.0.0/0"] });
+      new SecurityGroupRule(stack, "udp", { type: "ingress", securityGroupId: "sg-1", fromPort: REST_PROXY_PORT, toPort: REST_PROXY_PORT, protocol: "udp", cidrBlocks: ["0.0.0.0/0"] });
       new SecurityGroupRule(stack, "egress", { type: "egress", securityGroupId: "sg-1", fromPort: 0, toPort: 65535, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] });
       new SecurityGroup(stack, "client", { egress: [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }] });
     });

@@ -1,6 +1,7 @@
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { REST_PROXY_PORT } from "../../lib/contract";
 import { describe, expect, it } from "vitest";
 import { ec2NoSshFromAnywhere } from "../../constructs/policies/ec2-no-ssh-from-anywhere";
 import { findings } from "./support";
@@ -12,7 +13,7 @@ describe("ec2-no-ssh-from-anywhere", () => {
     const messages = findings(ec2NoSshFromAnywhere, (stack) => {
       new SecurityGroup(stack, "client", {
         ingress: [
-          { fromPort: 8082, toPort: 8082, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] },
+          { fromPort: REST_PROXY_PORT, toPort: REST_PROXY_PORT, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] },
           { fromPort: 22, toPort: 22, protocol: "tcp", cidrBlocks: ["203.0.113.10/32", "0.0.0.0/0"] },
         ],
       });
@@ -40,7 +41,7 @@ describe("ec2-no-ssh-from-anywhere", () => {
         ingress: [{ fromPort: 22, toPort: 22, protocol: "tcp", cidrBlocks: ["203.0.113.10/32"] }],
         egress: [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }],
       });
-      new VpcSecurityGroupIngressRule(stack, "api", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 8082, toPort: 8082, cidrIpv4: "0.0.0.0/0" });
+      new VpcSecurityGroupIngressRule(stack, "api", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: REST_PROXY_PORT, toPort: REST_PROXY_PORT, cidrIpv4: "0.0.0.0/0" });
       new VpcSecurityGroupIngressRule(stack, "ssh", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "203.0.113.10/32" });
       new SecurityGroupRule(stack, "udp", { type: "ingress", securityGroupId: "sg-1", fromPort: 22, toPort: 22, protocol: "udp", cidrBlocks: ["0.0.0.0/0"] });
       new SecurityGroupRule(stack, "egress", { type: "egress", securityGroupId: "sg-1", fromPort: 0, toPort: 65535, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] });
