@@ -38,6 +38,25 @@ def refuse(message):
     sys.exit(1)
 
 
+def parse_args(argv, value_options, flag_options):
+    """The Kafka CLI tools' option parsing (joptsimple): the same refusals, word for word."""
+    options = {}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in value_options:
+            if i + 1 >= len(argv):
+                refuse(f"Exception in thread \"main\" joptsimple.OptionMissingRequiredArgumentException: Option {arg} requires an argument")
+            options[arg] = argv[i + 1]
+            i += 2
+        elif arg in flag_options:
+            options[arg] = True
+            i += 1
+        else:
+            refuse(f"Exception in thread \"main\" joptsimple.UnrecognizedOptionException: {arg} is not a recognized option")
+    return options
+
+
 def read_properties(path):
     """Java properties syntax as Kafka reads it: `key=value`, `key = value` or `key: value`, # and ! comments."""
     try:

@@ -23,21 +23,7 @@ FLAG_OPTIONS = {"--list", "--create", "--version"}
 
 
 def parse_args(argv):
-    options = {}
-    i = 0
-    while i < len(argv):
-        arg = argv[i]
-        if arg in VALUE_OPTIONS:
-            if i + 1 >= len(argv):
-                fake_msk.refuse(f"Exception in thread \"main\" joptsimple.OptionMissingRequiredArgumentException: Option {arg} requires an argument")
-            options[arg] = argv[i + 1]
-            i += 2
-        elif arg in FLAG_OPTIONS:
-            options[arg] = True
-            i += 1
-        else:
-            fake_msk.refuse(f"Exception in thread \"main\" joptsimple.UnrecognizedOptionException: {arg} is not a recognized option")
-    return options
+    return fake_msk.parse_args(argv, VALUE_OPTIONS, FLAG_OPTIONS)
 
 
 def main(argv):
