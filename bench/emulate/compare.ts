@@ -8,7 +8,8 @@
  * A variant is a checkout of this repository (a `git worktree` or `git archive` of a commit) with node_modules.
  * Extra flags after `--` go to every run (e.g. `-- --auth iam --region us-east-1` with the double started by `--double-auth iam`).
  */
-import { fork, spawn } from "node:child_process";
+import { fork } from "node:child_process";
+import { median, runMeasured } from "../lib/measure";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,37 +32,11 @@ const ROWS = String(values.rows ?? 50_000);
 /** A build that writes receipts gets a path in the temp dir (older builds have no --receipts flag). */
 const receiptsFlags = (dir: string, path: string) => (readFileSync(join(dir, "emulation", "args.ts"), "utf8").includes("receipts:") ? ["--receipts", path] : []);
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
-/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
-const CLOCK_TICKS = 100;
-
-function runVariant(dir: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string; peakMb: number; cpuMs: number }> {
+async function runVariant(dir: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string; peakMb: number; cpuMs: number }> {
   const script: string = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).scripts.emulate;
   const nodeArgs = script.split(/\s+/).slice(1).map((arg) => (arg.startsWith("-") ? arg : join(dir, arg)));
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-    let peakKb = 0;
-    let cpuTicks = 0;
-    const timer = setInterval(() => {
-      try {
-        peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0));
-        // fields after the command name: state is field 3, utime 14, stime 15
-        const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-        cpuTicks = Number(fields[11]) + Number(fields[12]);
-      } catch {
-        // exited
-      }
-    }, 20);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-    child.on("exit", (code) => {
-      clearInterval(timer);
-      done({ code: code ?? 1, stdout, stderr, peakMb: peakKb / 1024, cpuMs: (cpuTicks * 1000) / CLOCK_TICKS });
-    });
-  });
+  const run = await runMeasured(process.execPath, [...nodeArgs, ...args], { cwd: dir });
+  return { code: run.code, stdout: run.stdout, stderr: run.stderr, peakMb: run.peakRssMb, cpuMs: run.cpuSeconds * 1000 };
 }
 
 const db = await startMariaDb();

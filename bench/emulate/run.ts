@@ -9,8 +9,9 @@
  * every request (`--auth iam --region us-east-1`), both with test credentials the benchmark puts in
  * their environment (never the machine's own).
  */
-import { execFile, fork, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFile, fork } from "node:child_process";
+import { type MeasuredRun, median, runMeasured } from "../lib/measure";
+import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,39 +45,9 @@ interface RunResult {
   readonly peakRssMb: number;
 }
 
-const median = (xs: readonly number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
-
-/** Peak RSS (VmHWM) of a running process; polled until it exits, the last reading is the peak. */
-function watchPeakRss(child: ChildProcess): () => number {
-  let peakKb = 0;
-  const timer = setInterval(() => {
-    try {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-      if (match) peakKb = Math.max(peakKb, Number(match[1]));
-    } catch {
-      // the process has exited
-    }
-  }, 20);
-  child.once("exit", () => clearInterval(timer));
-  return () => peakKb / 1024;
-}
-
-function runNode(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string; wallSeconds: number; peakRssMb: number }> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    // one node process runs the whole CLI, so /proc/<pid> is the emulator itself
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    const peak = watchPeakRss(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-    child.on("exit", (code) => resolve({ code: code ?? 1, stdout, stderr, wallSeconds: (performance.now() - started) / 1000, peakRssMb: peak() }));
-  });
+function runNode(args: readonly string[]): Promise<MeasuredRun> {
+  // one node process runs the whole CLI, so /proc/<pid> is the emulator itself
+  return runMeasured(process.execPath, args, { cwd: root });
 }
 
 function gitCommit(): Promise<string> {

@@ -3,7 +3,7 @@
  * server (s3rver), reconciled by the real CLI in a child process. Measures wall time and peak RSS
  * (VmHWM) of the verify process; median of RUNS runs. Results: bench/verify/RESULTS.md.
  */
-import { spawn } from "node:child_process";
+import { type MeasuredRun, median, runMeasured } from "../lib/measure";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -24,38 +24,9 @@ function* records(): Generator<AcceptedRecord> {
   }
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
-/** Clock ticks a second for /proc/<pid>/stat (USER_HZ is 100 on Linux). */
-const TICKS_PER_SECOND = 100;
-
-function runVerify(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string; seconds: number; cpuSeconds: number; peakRssMb: number }> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    // one node process runs the whole CLI, so /proc/<pid> is verify itself
-    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "verify/main.ts"), ...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let peakKb = 0;
-    let cpuTicks = 0;
-    const timer = setInterval(() => {
-      try {
-        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-        if (match) peakKb = Math.max(peakKb, Number(match[1]));
-        // utime and stime: fields 14 and 15, counted after the parenthesised command name
-        const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-        cpuTicks = Math.max(cpuTicks, Number(fields[11]) + Number(fields[12]));
-      } catch {
-        // exited
-      }
-    }, 20);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-    child.on("exit", (code) => {
-      clearInterval(timer);
-      resolve({ code: code ?? 1, stdout, stderr, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuTicks / TICKS_PER_SECOND, peakRssMb: peakKb / 1024 });
-    });
-  });
+function runVerify(args: string[], env: Record<string, string>): Promise<MeasuredRun> {
+  // one node process runs the whole CLI, so /proc/<pid> is verify itself
+  return runMeasured(process.execPath, ["--import", "tsx", join(REPO_ROOT, "verify/main.ts"), ...args], { cwd: REPO_ROOT, env });
 }
 
 const dir = mkdtempSync(join(tmpdir(), "bench-verify-"));
@@ -75,10 +46,10 @@ try {
     const run = await runVerify(["--outputs", outputsFile, "--receipts", receiptsFile, "--json"], env);
     const totals = run.code === 0 ? (JSON.parse(run.stdout) as { totals: { acknowledged: number; delivered: number; objects: number } }).totals : undefined;
     if (!totals || totals.delivered !== 1_000_000 || totals.objects !== 1_000) throw new Error(`run ${i + 1}: exit ${run.code}, ${run.stderr.trim() || run.stdout.slice(0, 300)}`);
-    console.error(`run ${i + 1}: ${run.seconds.toFixed(2)} s (CPU ${run.cpuSeconds.toFixed(2)} s), peak RSS ${run.peakRssMb.toFixed(0)} MB`);
+    console.error(`run ${i + 1}: ${run.wallSeconds.toFixed(2)} s (CPU ${run.cpuSeconds.toFixed(2)} s), peak RSS ${run.peakRssMb.toFixed(0)} MB`);
     runs.push(run);
   }
-  const seconds = median(runs.map((r) => r.seconds));
+  const seconds = median(runs.map((r) => r.wallSeconds));
   const peakRssMb = median(runs.map((r) => r.peakRssMb));
   const cpuSeconds = median(runs.map((r) => r.cpuSeconds));
   const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(", ");
@@ -96,7 +67,7 @@ sampled content hashes (1 in 101), and reconciles by offset ranges.
 
 | | median of ${RUNS} | runs | limit |
 |---|---|---|---|
-| wall time, process start to exit | **${seconds.toFixed(2)} s** | ${runs.map((r) => r.seconds.toFixed(2)).join(", ")} | < ${LIMITS.seconds} s |
+| wall time, process start to exit | **${seconds.toFixed(2)} s** | ${runs.map((r) => r.wallSeconds.toFixed(2)).join(", ")} | < ${LIMITS.seconds} s |
 | CPU time (user + system) of the verify process | ${cpuSeconds.toFixed(2)} s | ${runs.map((r) => r.cpuSeconds.toFixed(2)).join(", ")} | |
 | peak RSS (VmHWM) of the verify process | **${peakRssMb.toFixed(0)} MB** | ${runs.map((r) => r.peakRssMb.toFixed(0)).join(", ")} | < ${LIMITS.peakRssMb} MB |
 
