@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KAFKA_SCALA_VERSION } from "../../lib/contract";
-import { guardChildStreams } from "./systemd-host";
+import { guardChildStreams } from "./child-streams";
 
 const STAND_INS = join(dirname(fileURLToPath(import.meta.url)), "stand-ins");
 

@@ -11,7 +11,8 @@ import { type MskKafkaVersion, type StackOutputs, kafkaLine } from "../../lib/co
 import { sampleOutputs } from "./outputs";
 import type { ArtifactSettings, ArtifactVersions } from "./artifact-mirror";
 import { REPO_ROOT } from "./paths";
-import { type TestHost, guardChildStreams } from "./systemd-host";
+import { guardChildStreams } from "./child-streams";
+import type { TestHost } from "./systemd-host";
 
 export const PROVISION_ENTRY = join(REPO_ROOT, "provision", "host.mjs");
 

@@ -10,6 +10,7 @@
  * Nothing on the machine's own /etc or services is touched. See docs/testing.md ("The systemd
  * test host").
  */
+import { guardChildStreams } from "./child-streams";
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -72,16 +73,6 @@ export interface TestHost {
 export interface StartTestHostOptions {
   /** Give up on the boot after this long. @default 90_000 */
   readonly bootTimeoutMs?: number;
-}
-
-/**
- * Any child process of the harness: an 'error' listener on each stdio stream. A child that exits
- * before reading its stdin raises EPIPE on it, which unhandled once made vitest exit 1 with every
- * test green; the child's exit status reports its failure instead.
- */
-export function guardChildStreams<T extends ChildProcess>(child: T): T {
-  for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.on("error", () => {});
-  return child;
 }
 
 /** The host's network: a namespace and a veth pair on 10.254.<index>.0/30. */

@@ -16,7 +16,8 @@ import { artifactUrls } from "../../provision/client-host";
 import { MANAGED_HEADER } from "../../provision/templates";
 import { startArtifactMirror } from "../../__tests__/support/artifact-mirror";
 import { describeRun, hostArgs, produceRoleOf, runProvision, writeFakeCluster, writeProvisionInputs } from "../../__tests__/support/provision-cli";
-import { guardChildStreams, startTestHost } from "../../__tests__/support/systemd-host";
+import { guardChildStreams } from "../../__tests__/support/child-streams";
+import { startTestHost } from "../../__tests__/support/systemd-host";
 import { REST_PROXY_PORT } from "../../lib/contract";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -7,6 +7,7 @@
  *   remote login shell would, so the operations' shell scripts are exercised for real inside a
  *   temp directory. It drops `sudo -n` (the scripts still run as the current user).
  */
+import { guardChildStreams } from "../../support/child-streams";
 import { spawn } from "node:child_process";
 import type { OsFacts } from "../../../provision/facts";
 import { type ExecOptions, type ExecResult, type Host, renderCommand } from "../../../provision/remote";
@@ -59,7 +60,7 @@ export class LocalHost implements Host {
     const line = renderCommand(argv, { ...options, sudo: false });
     this.lines.push(line);
     return new Promise((resolve, reject) => {
-      const child = spawn("sh", ["-c", line], { stdio: ["pipe", "pipe", "pipe"] });
+      const child = guardChildStreams(spawn("sh", ["-c", line], { stdio: ["pipe", "pipe", "pipe"] }));
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
