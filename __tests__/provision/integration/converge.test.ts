@@ -13,6 +13,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REST_PROXY_PORT } from "../../../lib/contract";
+import { sinkConsumerGroup } from "../../../lib/names";
+import { SshHost } from "../../../provision/ssh";
+import { clientHostToolPaths, readConsumerGroup } from "../../../verify/consumer-group";
 import { type ArtifactMirror, type ArtifactVersions, startArtifactMirror } from "../../support/artifact-mirror";
 import {
   type ProvisionFiles,
@@ -169,6 +172,25 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
     expect(await proxyStarts()).toBe(1);
   }, 240_000);
 
+  it("lets verify read the S3 sink's consumer-group position here over SSH, with the Kafka CLI the play installed", async () => {
+    const group = sinkConsumerGroup(`${USER_ID}-connector`);
+    const state = { members: true, partitions: [{ topic: `${USER_ID}.pin`, partition: 0, current: 120, logEnd: 150 }, { topic: `${USER_ID}.geo`, partition: 0, current: null, logEnd: 40 }] };
+    await host.ssh(["sh", "-c", 'mkdir -p /var/lib/fake-msk/groups && cat > "/var/lib/fake-msk/groups/$1.json"', "sh", group], { input: JSON.stringify(state) });
+    const ssh = await SshHost.connect({ host: host.host, port: host.port, user: host.user, privateKey: readFileSync(host.identityFile), knownHostsFile: knownHosts });
+    try {
+      const description = await readConsumerGroup(ssh, clientHostToolPaths(), brokers("gen0"), group);
+      expect(description).toMatchObject({ group, missing: false, noActiveMembers: false });
+      expect(description.positions).toEqual([
+        expect.objectContaining({ topic: `${USER_ID}.pin`, partition: 0, currentOffset: 120, logEndOffset: 150 }),
+        expect.objectContaining({ topic: `${USER_ID}.geo`, partition: 0, currentOffset: undefined, logEndOffset: 40 }),
+      ]);
+      const absent = await readConsumerGroup(ssh, clientHostToolPaths(), brokers("gen0"), "connect-nobody");
+      expect(absent).toMatchObject({ group: "connect-nobody", missing: true, positions: [] });
+    } finally {
+      await ssh.close();
+    }
+  });
+
   it("runs the proxy as its own system user: no login shell, no home, no sudo, owning its log dir", async () => {
     expect((await host.ssh(["systemctl", "show", "-p", "User", "--value", "kafka-rest.service"])).stdout.trim()).toBe("kafka-rest");
     const mainPid = (await host.ssh(["systemctl", "show", "-p", "MainPID", "--value", "kafka-rest.service"])).stdout.trim();
@@ -240,7 +262,7 @@ describe.sequential("provisioning the client host over SSH (systemd test host)",
     expect(calls.at(-1)?.bootstrap).toBe(inputs.bootstrapServers);
   }, 60_000);
 
-  it("--check on a drifted host reports the drift, exits 2 and changes nothing; --diff shows it", async () => {
+  it("--check on a drifted host reports the drift, exits 3 and changes nothing; --diff shows it", async () => {
     const path = "/etc/kafka-rest/kafka-rest.properties";
     await host.sudo(["sed", "-i", "s|^listeners=.*|listeners=http://0.0.0.0:9999|", path]);
     const drifted = await cat(path);
