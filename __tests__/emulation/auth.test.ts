@@ -10,8 +10,8 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { EmulationSummary } from "../../emulation/emulator";
 import { eventOrder } from "../../emulation/flow";
-import { startMariaDb, type MariaDb } from "../support/mariadb";
-import { lines, runCli } from "./cli-harness";
+import type { MariaDb } from "../support/mariadb";
+import { lines, runCli, startSeededDb } from "./cli-harness";
 import { startKafkaRestDouble, type DoubleAuth, type KafkaRestDouble, type KafkaRestDoubleOptions } from "./kafka-rest-double";
 import { MESSAGES, sigV4Signature, verifySigV4, type ArrivedRequest } from "./sigv4-verifier";
 
@@ -90,10 +90,7 @@ let creds: string;
 let rest: KafkaRestDouble | undefined;
 
 beforeAll(async () => {
-  db = await startMariaDb();
-  creds = db.writeCreds("db_creds.yaml", await db.createUser("emu", "s3cret", "pinterest_data"));
-  const seeded = await runCli(["seed-db", "--rows", String(ROWS), "--creds", creds]);
-  expect(seeded.code, seeded.stderr).toBe(0);
+  ({ db, creds } = await startSeededDb(ROWS));
 });
 
 afterEach(async () => {

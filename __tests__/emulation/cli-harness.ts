@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type MariaDb, startMariaDb } from "../support/mariadb";
 import { REPO_ROOT } from "../support/paths";
 
 
@@ -47,4 +48,13 @@ export function runCli(args: readonly string[], timeoutMs = 60_000, env: Readonl
 /** The non-empty lines of a stream's text. */
 export function lines(text: string): string[] {
   return text.split("\n").filter((line) => line.trim() !== "");
+}
+
+/** A private MariaDB with the three source tables filled by the real `seed-db` (ids 0..rows-1), and its credentials file. */
+export async function startSeededDb(rows: number, seed?: number): Promise<{ db: MariaDb; creds: string }> {
+  const db = await startMariaDb();
+  const creds = db.writeCreds("db_creds.yaml", await db.createUser("emu", "s3cret", "pinterest_data"));
+  const seeded = await runCli(["seed-db", "--rows", String(rows), ...(seed === undefined ? [] : ["--seed", String(seed)]), "--creds", creds]);
+  if (seeded.code !== 0) throw new Error(`seed-db failed (exit ${seeded.code}): ${seeded.stderr}`);
+  return { db, creds };
 }

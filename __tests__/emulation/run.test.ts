@@ -6,9 +6,9 @@ import type { EmulationSummary } from "../../emulation/emulator";
 import { eventOrder } from "../../emulation/flow";
 import { generateEvent } from "../../emulation/rows";
 import { contentHash, isSampled, readReceipts, type ReceiptRange } from "../../lib/receipts";
-import { startMariaDb, type MariaDb } from "../support/mariadb";
+import type { MariaDb } from "../support/mariadb";
 import { startKafkaRestDouble, type KafkaRestDouble, type KafkaRestDoubleOptions } from "./kafka-rest-double";
-import { lines, runCli } from "./cli-harness";
+import { lines, runCli, startSeededDb } from "./cli-harness";
 
 const ROWS = 3000;
 const SEED = 100;
@@ -19,10 +19,7 @@ let creds: string;
 let rest: KafkaRestDouble | undefined;
 
 beforeAll(async () => {
-  db = await startMariaDb();
-  creds = db.writeCreds("db_creds.yaml", await db.createUser("emu", "s3cret", "pinterest_data"));
-  const seeded = await runCli(["seed-db", "--rows", String(ROWS), "--seed", String(SEED), "--creds", creds]);
-  expect(seeded.code, seeded.stderr).toBe(0);
+  ({ db, creds } = await startSeededDb(ROWS, SEED));
 });
 
 afterEach(async () => {

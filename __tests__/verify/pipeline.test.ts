@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { readReceipts } from "../../lib/receipts";
-import { runCli as runEmulate } from "../emulation/cli-harness";
+import { runCli as runEmulate, startSeededDb } from "../emulation/cli-harness";
 import { type KafkaRestDouble, startKafkaRestDouble } from "../emulation/kafka-rest-double";
-import { startMariaDb, type MariaDb } from "../support/mariadb";
+import type { MariaDb } from "../support/mariadb";
 import { type AcceptedRecord, runSink } from "../support/sink-simulator";
 import { BUCKET, runVerifyCli, type Scenario, startScenario, TOPICS, USER_ID } from "./harness";
 
@@ -25,10 +25,9 @@ let written: AcceptedRecord[];
 let acknowledged: number;
 
 beforeAll(async () => {
-  db = await startMariaDb();
-  const creds = db.writeCreds("db_creds.yaml", await db.createUser("emu", "s3cret", "pinterest_data"));
-  const seeded = await runEmulate(["seed-db", "--rows", "1000", "--creds", creds]);
-  expect(seeded.code, seeded.stderr).toBe(0);
+  const seeded = await startSeededDb(1000);
+  db = seeded.db;
+  const creds = seeded.creds;
 
   // one request in ten fails (500) or loses its answer after the write: retries and duplicates happen
   rest = await startKafkaRestDouble({ topics: TOPICS, partitions: PARTITIONS, faults: { requestFaultRate: 0.1, kinds: { status500: 1, lostResponse: 1 } }, seed: 7 });
