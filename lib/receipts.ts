@@ -19,6 +19,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 
@@ -98,5 +99,20 @@ export async function* readReceipts(path: string): AsyncGenerator<ReceiptRange> 
       continue;
     }
     yield checked.data;
+  }
+  // a malformed last line that has its newline was written whole: it is not a torn write
+  if (pendingError && (await endsWithNewline(path))) throw pendingError;
+}
+
+/** Only called once a line was read, so the file is not empty. */
+async function endsWithNewline(path: string): Promise<boolean> {
+  const file = await open(path, "r");
+  try {
+    const { size } = await file.stat();
+    const last = Buffer.alloc(1);
+    await file.read(last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    await file.close();
   }
 }
