@@ -158,6 +158,13 @@ describe("iam-no-star-on-star: every resource type, ARN form and statement shape
     ]);
   });
 
+  it("reports a reference to a document in a stack whose data sources are of other types only", () => {
+    const messages = check({ resource: { aws_iam_policy: { p: { policy: "${data.aws_iam_policy_document.gone.json}" } } }, data: { aws_partition: { current: {} } } });
+    expect(messages).toEqual([
+      "[iam-no-star-on-star] aws_iam_policy.p: policy cannot be checked: data.aws_iam_policy_document.gone is not in this stack (build it with DataAwsIamPolicyDocument or JSON.stringify)",
+    ]);
+  });
+
   it("checks a role's managed_policy_arns one by one", () => {
     const messages = check({ resource: { aws_iam_role: { ok: { managed_policy_arns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }, admin: { managed_policy_arns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"] } } } });
     expect(messages).toEqual([`[iam-no-star-on-star] aws_iam_role.admin: managed_policy_arns includes AdministratorAccess, which allows every action on every resource ${FIX}`]);

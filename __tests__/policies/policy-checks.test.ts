@@ -47,6 +47,11 @@ class SecureBucket extends Construct {
 }
 
 describe("POLICY_RULES", () => {
+  it("describes each rule in one sentence", () => {
+    expect(POLICY_RULES).toHaveLength(11);
+    for (const rule of POLICY_RULES) expect(rule.description, rule.id).toMatch(/^[A-Z][^\n]{20,}\.$/);
+  });
+
   it("has the eleven documented rule ids, each once", () => {
     expect(POLICY_RULES.map((rule) => rule.id)).toEqual([
       "s3-public-access-blocked",
