@@ -89,6 +89,8 @@ describe("parseFlags: range boundaries and number forms", () => {
     expect(parseFlags(["--count", " 7 "], SPECS)).toEqual({ count: 7 });
     expect(parseFlags(["--rate", "2."], SPECS)).toEqual({ rate: 2 });
     expect(parseFlags(["--rate", "+2.5"], SPECS)).toEqual({ rate: 2.5 });
+    expect(parseFlags(["--rate", ".25"], SPECS)).toEqual({ rate: 0.25 });
+    expect(parseFlags(["--rate", " 2.5 "], SPECS)).toEqual({ rate: 2.5 });
     for (const bad of ["a7", "7a", "7 7"]) expect(failure(["--count", bad])[1], bad).toBe(`--count: got "${bad}", expected an integer 1-100 (e.g. --count 10)`);
     for (const bad of ["a2.5", "2.5a", "1.5.5", ".", "1e2", "Infinity"]) expect(failure(["--rate", bad])[1], bad).toBe(`--rate: got "${bad}", expected a number 0.1-1000 (e.g. --rate 50)`);
   });
@@ -102,6 +104,10 @@ describe("parseFlags: range boundaries and number forms", () => {
     } catch (err) {
       expect((err as Error).message).toBe('--mode: got "x", expected one of iam, none (e.g. --mode none)');
     }
+  });
+
+  it("a boolean flag's value is true", () => {
+    expect(booleanFlag().parse("", "--json")).toBe(true);
   });
 
   it("reads nothing after a lone option terminator", () => {

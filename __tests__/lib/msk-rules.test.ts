@@ -1,5 +1,5 @@
 /** lib/msk-rules: MSK's sizing rules, shared by the config loader and the KafkaCluster construct. */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DEFAULTS } from "../../lib/defaults";
 import { brokerCountProblem, defaultBrokerCount, replicationFactorProblem } from "../../lib/msk-rules";
 
@@ -8,6 +8,23 @@ describe("defaultBrokerCount", () => {
     expect(DEFAULTS.msk.brokersPerZone).toBe(1);
     expect(defaultBrokerCount(2)).toBe(2);
     expect(defaultBrokerCount(3)).toBe(3);
+  });
+});
+
+describe("defaultBrokerCount with another brokersPerZone", () => {
+  it("multiplies, not divides, by brokersPerZone", async () => {
+    vi.resetModules();
+    vi.doMock("../../lib/defaults", async (original) => {
+      const { DEFAULTS: base } = await original<typeof import("../../lib/defaults")>();
+      return { DEFAULTS: { ...base, msk: { ...base.msk, brokersPerZone: 2 } } };
+    });
+    try {
+      const rules = await import("../../lib/msk-rules");
+      expect(rules.defaultBrokerCount(3)).toBe(6);
+    } finally {
+      vi.doUnmock("../../lib/defaults");
+      vi.resetModules();
+    }
   });
 });
 

@@ -49,6 +49,13 @@ describe("canonicalJson", () => {
     expect(canonicalJson({ b: 1, a: [3, { d: null, c: "x" }, 1], C: true })).toBe('{"C":true,"a":[3,{"c":"x","d":null},1],"b":1}');
   });
 
+  it("sorts many keys whatever their order (longer objects take another sort path)", () => {
+    const keys = Array.from({ length: 60 }, (_, i) => `k${String((i * 37) % 60).padStart(2, "0")}`);
+    const sorted = [...keys].sort();
+    expect(keys).not.toEqual(sorted);
+    expect(canonicalJson(Object.fromEntries(keys.map((k) => [k, 0])))).toBe(`{${sorted.map((k) => `"${k}":0`).join(",")}}`);
+  });
+
   it("writes scalars as JSON", () => {
     expect([1e7, "a\"b", null, false, []].map(canonicalJson)).toEqual(["10000000", '"a\\"b"', "null", "false", "[]"]);
     expect(canonicalJson({})).toBe("{}");
@@ -102,6 +109,11 @@ describe("readReceipts", () => {
 
   it("refuses a malformed last line that has its newline: only a line without one can be a torn write", async () => {
     const path = receiptsFile(`${formatReceipt(A)}{oops\n`);
+    expect(await readError(path)).toBe(`receipts file ${path}: line 2 is not JSON (was it written by npm run emulate -- run?)`);
+  });
+
+  it("refuses a bad line followed by more lines even when the last line is torn", async () => {
+    const path = receiptsFile(`${formatReceipt(A)}{oops\n${formatReceipt(B)}{"topic":"u.pin","parti`);
     expect(await readError(path)).toBe(`receipts file ${path}: line 2 is not JSON (was it written by npm run emulate -- run?)`);
   });
 

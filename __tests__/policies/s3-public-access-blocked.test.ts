@@ -85,6 +85,13 @@ describe("s3-public-access-blocked: several blocks, string booleans, unnamed buc
     ]);
   });
 
+  it("counts a reference to the bucket's id or name only, not to another attribute", () => {
+    const messages = check({ aws_s3_bucket: { data: { bucket: "data" } }, aws_s3_bucket_public_access_block: { by_arn: { bucket: "${aws_s3_bucket.data.arn}", ...FLAGS } } });
+    expect(messages).toEqual([
+      "[s3-public-access-blocked] aws_s3_bucket.data: no aws_s3_bucket_public_access_block refers to it (add one with block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets all true)",
+    ]);
+  });
+
   it("does not give a bucket without a literal name the block of another bucket without one", () => {
     const messages = check({
       aws_s3_bucket: { prefixed: { bucket_prefix: "logs-" } },

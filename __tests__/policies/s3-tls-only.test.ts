@@ -144,6 +144,8 @@ describe("s3-tls-only: several policies, resource forms and actions", () => {
   it("needs the bucket's literal name to read literal ARNs", () => {
     const resource = { aws_s3_bucket: { data: { bucket_prefix: "user-x-bucket" } }, aws_s3_bucket_policy: { p: policy(deny()) } };
     expect(check(resource)).toEqual([NOT_DENIED]);
+    const undefinedName = { ...resource, aws_s3_bucket_policy: { p: policy(deny({ Resource: ["arn:aws:s3:::undefined", "arn:aws:s3:::undefined/*"] })) } };
+    expect(check(undefinedName)).toEqual([NOT_DENIED]);
   });
 
   it("passes when one of several policies denies insecure transport, even if another cannot be read", () => {
