@@ -62,7 +62,8 @@ export function nestedBlock(value: unknown): TerraformBlock | undefined {
 
 /** A repeated block (`ingress`, `statement`, `inline_policy`) as a list, whichever form it was written in. */
 export function blockList(value: unknown): TerraformBlock[] {
-  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  // undefined and null fall to the filter like any other non-block
+  const list: unknown[] = Array.isArray(value) ? value : [value];
   return list.filter((item): item is TerraformBlock => item !== null && typeof item === "object");
 }
 
@@ -88,7 +89,8 @@ export function isFalse(value: unknown): boolean {
 
 /** A string list attribute; a lone string counts as a one-element list, other values are dropped. */
 export function stringList(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  // undefined and null fall to the filter like any other non-scalar
+  const list: unknown[] = Array.isArray(value) ? value : [value];
   return list.filter((item) => typeof item === "string" || typeof item === "number" || typeof item === "boolean").map(String);
 }
 

@@ -72,3 +72,52 @@ describe("parseFlags", () => {
     expect(failure(["--constructor"])[1]).toBe("unknown flag --constructor");
   });
 });
+
+describe("parseFlags: range boundaries and number forms", () => {
+  it("accepts the limits of a range and refuses just past them", () => {
+    expect(parseFlags(["--count", "1"], SPECS)).toEqual({ count: 1 });
+    expect(parseFlags(["--count", "100"], SPECS)).toEqual({ count: 100 });
+    expect(failure(["--count", "101"])[1]).toBe('--count: got "101", expected an integer 1-100 (e.g. --count 10)');
+    expect(parseFlags(["--rate", "0.1"], SPECS)).toEqual({ rate: 0.1 });
+    expect(parseFlags(["--rate", "1000"], SPECS)).toEqual({ rate: 1000 });
+    expect(failure(["--rate", "0.09"])[1]).toBe('--rate: got "0.09", expected a number 0.1-1000 (e.g. --rate 50)');
+    expect(failure(["--rate", "1000.5"])[1]).toBe('--rate: got "1000.5", expected a number 0.1-1000 (e.g. --rate 50)');
+  });
+
+  it("reads signs, surrounding spaces and trailing dots; refuses text around the digits", () => {
+    expect(parseFlags(["--count", "+7"], SPECS)).toEqual({ count: 7 });
+    expect(parseFlags(["--count", " 7 "], SPECS)).toEqual({ count: 7 });
+    expect(parseFlags(["--rate", "2."], SPECS)).toEqual({ rate: 2 });
+    expect(parseFlags(["--rate", "+2.5"], SPECS)).toEqual({ rate: 2.5 });
+    expect(parseFlags(["--rate", ".25"], SPECS)).toEqual({ rate: 0.25 });
+    expect(parseFlags(["--rate", " 2.5 "], SPECS)).toEqual({ rate: 2.5 });
+    for (const bad of ["a7", "7a", "7 7"]) expect(failure(["--count", bad])[1], bad).toBe(`--count: got "${bad}", expected an integer 1-100 (e.g. --count 10)`);
+    for (const bad of ["a2.5", "2.5a", "1.5.5", ".", "1e2", "Infinity"]) expect(failure(["--rate", bad])[1], bad).toBe(`--rate: got "${bad}", expected a number 0.1-1000 (e.g. --rate 50)`);
+  });
+
+  it("takes an enum's example when given, and short aliases on string flags", () => {
+    const specs = { mode: enumFlag(["iam", "none"], "none"), name: stringFlag({ short: "n" }) };
+    expect(parseFlags(["-n", "x"], specs)).toEqual({ name: "x" });
+    try {
+      parseFlags(["--mode", "x"], specs);
+      expect.unreachable("refused");
+    } catch (err) {
+      expect((err as Error).message).toBe('--mode: got "x", expected one of iam, none (e.g. --mode none)');
+    }
+  });
+
+  it("a boolean flag's value is true", () => {
+    expect(booleanFlag().parse("", "--json")).toBe(true);
+  });
+
+  it("reads nothing after a lone option terminator", () => {
+    expect(parseFlags(["--json", "--"], SPECS)).toEqual({ json: true });
+  });
+
+  it("UsageError is an Error named UsageError with exit code 2", () => {
+    const err = new UsageError("x");
+    expect(err).toBeInstanceOf(Error);
+    expect([err.name, err.message, err.exitCode]).toEqual(["UsageError", "x", 2]);
+  });
+});
+

@@ -30,3 +30,25 @@ describe("api-access-logging", () => {
     expect(messages).toEqual([]);
   });
 });
+
+describe("api-access-logging: both stage types and blank values", () => {
+  it("checks HTTP API (v2) stages too and treats blank or non-text values as missing", () => {
+    const messages = apiAccessLogging
+      .check({
+        resource: {
+          aws_api_gateway_stage: { blank: { access_log_settings: { destination_arn: "  ", format: "$context.requestId" } } },
+          aws_apigatewayv2_stage: {
+            none: {},
+            number: { access_log_settings: [{ destination_arn: "arn:aws:logs:us-east-1:1:log-group:a", format: 5 }] },
+            ok: { access_log_settings: { destination_arn: "arn:aws:logs:us-east-1:1:log-group:a", format: "$context.requestId" } },
+          },
+        },
+      })
+      .map((f) => f.message);
+    expect(messages).toEqual([
+      `[api-access-logging] aws_api_gateway_stage.blank: access_log_settings has no destination_arn ${FIX}`,
+      `[api-access-logging] aws_apigatewayv2_stage.none: access_log_settings has no destination_arn and no format ${FIX}`,
+      `[api-access-logging] aws_apigatewayv2_stage.number: access_log_settings has no format ${FIX}`,
+    ]);
+  });
+});

@@ -2,6 +2,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { describe, expect, it } from "vitest";
 import { ec2Imdsv2 } from "../../constructs/policies/ec2-imdsv2";
+import type { TerraformJson } from "../../constructs/policies";
 import { findings } from "./support";
 
 const AMI = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -44,5 +45,46 @@ describe("ec2-imdsv2", () => {
 
   it("passes for an instance that requires tokens itself", () => {
     expect(findings(ec2Imdsv2, (stack) => new Instance(stack, "host", { ami: "ami-12345678", metadataOptions: { httpTokens: "required" } }))).toEqual([]);
+  });
+});
+
+describe("ec2-imdsv2: how an instance finds its launch template", () => {
+  const check = (resource: TerraformJson["resource"]) => ec2Imdsv2.check({ resource }).map((f) => f.message);
+  const REQUIRED = { metadata_options: { http_tokens: "required" } };
+
+  it("matches a template by id or name reference and by literal name, never an unnamed template by accident", () => {
+    const messages = check({
+      aws_launch_template: {
+        unnamed: { metadata_options: [{ http_tokens: "optional" }] },
+        secure: { name: "secure", ...REQUIRED },
+      },
+      aws_instance: {
+        by_id: { launch_template: { id: "${aws_launch_template.secure.id}" } },
+        by_name: { launch_template: [{ name: "${aws_launch_template.secure.name}" }] },
+        by_literal: { launch_template: { name: "secure" } },
+        by_other_attribute: { launch_template: { id: "${aws_launch_template.secure.arn}" } },
+        elsewhere: { launch_template: { id: "lt-0123456789abcdef0" } },
+      },
+    });
+    expect(messages).toEqual([
+      '[ec2-imdsv2] aws_launch_template.unnamed: metadata_options.http_tokens is "optional" (set metadata_options.http_tokens to "required")',
+      '[ec2-imdsv2] aws_instance.by_other_attribute: metadata_options.http_tokens is not set and no launch template of this stack sets it (set metadata_options.http_tokens to "required" on the instance or its launch template)',
+      '[ec2-imdsv2] aws_instance.elsewhere: metadata_options.http_tokens is not set and no launch template of this stack sets it (set metadata_options.http_tokens to "required" on the instance or its launch template)',
+    ]);
+  });
+
+  it("does not match a name reference by id or an id reference by name", () => {
+    const messages = check({
+      aws_launch_template: { secure: { name: "secure", ...REQUIRED } },
+      aws_instance: { crossed: { launch_template: { id: "${aws_launch_template.secure.name}", name: "${aws_launch_template.secure.id}" } } },
+    });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain("aws_instance.crossed: metadata_options.http_tokens is not set and no launch template");
+  });
+
+  it("takes the instance's own http_tokens over its template's", () => {
+    expect(check({ aws_launch_template: { t: { name: "t" } }, aws_instance: { own: { launch_template: { name: "t" }, ...REQUIRED } } })).toEqual([
+      '[ec2-imdsv2] aws_launch_template.t: metadata_options.http_tokens is not set (set metadata_options.http_tokens to "required")',
+    ]);
   });
 });

@@ -27,3 +27,23 @@ describe("msk-broker-logs", () => {
     expect(messages).toEqual([]);
   });
 });
+
+describe("msk-broker-logs: each destination on its own", () => {
+  it("passes for each destination enabled alone, also as the string true; fails for other values", () => {
+    const cluster = (destination: string, enabled: unknown) => ({ logging_info: { broker_logs: { [destination]: { enabled } } } });
+    const found = mskBrokerLogs
+      .check({
+        resource: {
+          aws_msk_cluster: {
+            cloudwatch: cluster("cloudwatch_logs", true),
+            firehose: cluster("firehose", "true"),
+            s3: cluster("s3", true),
+            yes: cluster("s3", "yes"),
+            other: cluster("kinesis", true),
+          },
+        },
+      })
+      .map((f) => f.address);
+    expect(found).toEqual(["aws_msk_cluster.yes", "aws_msk_cluster.other"]);
+  });
+});

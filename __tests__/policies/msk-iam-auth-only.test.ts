@@ -31,3 +31,20 @@ describe("msk-iam-auth-only", () => {
     expect(messages).toEqual([]);
   });
 });
+
+describe("msk-iam-auth-only: Terraform's string booleans", () => {
+  it('reads "true" as true for both settings', () => {
+    const messages = mskIamAuthOnly
+      .check({ resource: { aws_msk_cluster: { c: { client_authentication: { sasl: { iam: "true" }, unauthenticated: "true" } }, ok: { client_authentication: { sasl: { iam: "true" }, unauthenticated: "false" } } } } })
+      .map((f) => f.message);
+    expect(messages).toEqual(["[msk-iam-auth-only] aws_msk_cluster.c: client_authentication.unauthenticated is true (set it to false or leave it out)"]);
+  });
+
+  it("reports both problems of one cluster, IAM first", () => {
+    const messages = mskIamAuthOnly.check({ resource: { aws_msk_cluster: { c: { client_authentication: { sasl: { iam: "false" }, unauthenticated: true } } } } }).map((f) => f.message);
+    expect(messages).toEqual([
+      '[msk-iam-auth-only] aws_msk_cluster.c: client_authentication.sasl.iam is "false" (set it to true)',
+      "[msk-iam-auth-only] aws_msk_cluster.c: client_authentication.unauthenticated is true (set it to false or leave it out)",
+    ]);
+  });
+});

@@ -29,3 +29,15 @@ describe("msk-tls-in-transit", () => {
     expect(messages).toEqual([]);
   });
 });
+
+describe("msk-tls-in-transit: exact values", () => {
+  it('needs "TLS" exactly and reads in_cluster "false" as false', () => {
+    const messages = mskTlsInTransit
+      .check({ resource: { aws_msk_cluster: { c: { encryption_info: { encryption_in_transit: { client_broker: "tls", in_cluster: "false" } } }, ok: { encryption_info: { encryption_in_transit: { client_broker: "TLS", in_cluster: "true" } } } } } })
+      .map((f) => f.message);
+    expect(messages).toEqual([
+      '[msk-tls-in-transit] aws_msk_cluster.c: encryption_info.encryption_in_transit.client_broker is "tls" (set it to "TLS")',
+      "[msk-tls-in-transit] aws_msk_cluster.c: encryption_info.encryption_in_transit.in_cluster is false (set it to true or leave it out)",
+    ]);
+  });
+});

@@ -11,7 +11,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Construct } from "constructs";
 import { afterAll, describe, expect, it } from "vitest";
-import { addPolicyChecks, checkPolicies, POLICY_RULES } from "../../constructs/policies";
+import { addPolicyChecks, checkPolicies, isPolicyViolation, POLICY_RULES } from "../../constructs/policies";
 import { App, TerraformStack, Testing } from "../../lib/cdktf";
 import { newStack, synthesize } from "./support";
 
@@ -47,6 +47,11 @@ class SecureBucket extends Construct {
 }
 
 describe("POLICY_RULES", () => {
+  it("describes each rule in one sentence", () => {
+    expect(POLICY_RULES).toHaveLength(13);
+    for (const rule of POLICY_RULES) expect(rule.description, rule.id).toMatch(/^[A-Z][^\n]{20,}\.$/);
+  });
+
   it("has the thirteen documented rule ids, each once", () => {
     expect(POLICY_RULES.map((rule) => rule.id)).toEqual([
       "s3-public-access-blocked",
@@ -146,5 +151,28 @@ describe("addPolicyChecks", () => {
     expect(() => app.synth()).not.toThrow();
     expect(existsSync(join(app.outdir, "stacks", "pipeline", "cdk.tf.json"))).toBe(true);
     expect(JSON.parse(Testing.synth(stack, true)).resource.aws_s3_bucket_policy).toBeDefined();
+  });
+});
+
+describe("isPolicyViolation", () => {
+  it("is true only for an Error whose message starts with cdktf's Validation failed", () => {
+    expect(isPolicyViolation(new Error("Validation failed with the following errors:\n  [pipeline] ..."))).toBe(true);
+    expect(isPolicyViolation(new Error("synth: Validation failed"))).toBe(false);
+    expect(isPolicyViolation(new Error("ENOENT"))).toBe(false);
+    expect(isPolicyViolation({ message: "Validation failed" })).toBe(false);
+    expect(isPolicyViolation("Validation failed")).toBe(false);
+  });
+});
+
+describe("checkPolicies: suppressions", () => {
+  it("runs every rule when no suppressions are given, and keeps good suppressions apart from bad ones", () => {
+    const stack = newStack();
+    nonCompliant(stack);
+    const tf = synthesize(stack);
+    expect(checkPolicies(tf)).toEqual([SSH, RETENTION]);
+    expect(checkPolicies(tf, [{ ruleId: "logs-retention", reason: "short-lived test stack" }, { ruleId: "ec2-no-ssh-from-anywhere", reason: "" }])).toEqual([
+      "[policy-suppression] ec2-no-ssh-from-anywhere: got an empty reason, expected why the rule does not apply to this stack (write the reason; it is the audit trail)",
+      SSH,
+    ]);
   });
 });

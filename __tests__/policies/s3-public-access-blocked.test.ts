@@ -3,6 +3,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { s3PublicAccessBlocked } from "../../constructs/policies/s3-public-access-blocked";
+import type { TerraformJson } from "../../constructs/policies";
 import { findings } from "./support";
 
 const ALL_BLOCKED = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
@@ -50,5 +51,54 @@ describe("s3-public-access-blocked", () => {
 
   it("does not apply to a stack without buckets", () => {
     expect(findings(s3PublicAccessBlocked, () => {})).toEqual([]);
+  });
+});
+
+describe("s3-public-access-blocked: several blocks, string booleans, unnamed buckets", () => {
+  const check = (resource: TerraformJson["resource"]) => s3PublicAccessBlocked.check({ resource }).map((f) => f.message);
+  const FLAGS = { block_public_acls: "true", block_public_policy: true, ignore_public_acls: "true", restrict_public_buckets: true };
+
+  it("passes when any one of several blocks sets all four flags, also as strings", () => {
+    expect(
+      check({
+        aws_s3_bucket: { data: { bucket: "data" } },
+        aws_s3_bucket_public_access_block: { partial: { bucket: "${aws_s3_bucket.data.id}", block_public_acls: true }, full: { bucket: "${aws_s3_bucket.data.bucket}", ...FLAGS } },
+      }),
+    ).toEqual([]);
+  });
+
+  it("names the first block's open flags, each flag on its own", () => {
+    const messages = check({
+      aws_s3_bucket: { a: { bucket: "a" }, b: { bucket: "b" }, c: { bucket: "c" }, d: { bucket: "d" } },
+      aws_s3_bucket_public_access_block: {
+        a_block: { bucket: "a", ...FLAGS, block_public_acls: "yes" },
+        b_block: { bucket: "b", ...FLAGS, block_public_policy: false },
+        c_block: { bucket: "c", ...FLAGS, ignore_public_acls: undefined },
+        d_block: { bucket: "d", ...FLAGS, restrict_public_buckets: "false" },
+      },
+    });
+    expect(messages).toEqual([
+      "[s3-public-access-blocked] aws_s3_bucket.a: aws_s3_bucket_public_access_block.a_block leaves block_public_acls off (set all four flags to true)",
+      "[s3-public-access-blocked] aws_s3_bucket.b: aws_s3_bucket_public_access_block.b_block leaves block_public_policy off (set all four flags to true)",
+      "[s3-public-access-blocked] aws_s3_bucket.c: aws_s3_bucket_public_access_block.c_block leaves ignore_public_acls off (set all four flags to true)",
+      "[s3-public-access-blocked] aws_s3_bucket.d: aws_s3_bucket_public_access_block.d_block leaves restrict_public_buckets off (set all four flags to true)",
+    ]);
+  });
+
+  it("counts a reference to the bucket's id or name only, not to another attribute", () => {
+    const messages = check({ aws_s3_bucket: { data: { bucket: "data" } }, aws_s3_bucket_public_access_block: { by_arn: { bucket: "${aws_s3_bucket.data.arn}", ...FLAGS } } });
+    expect(messages).toEqual([
+      "[s3-public-access-blocked] aws_s3_bucket.data: no aws_s3_bucket_public_access_block refers to it (add one with block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets all true)",
+    ]);
+  });
+
+  it("does not give a bucket without a literal name the block of another bucket without one", () => {
+    const messages = check({
+      aws_s3_bucket: { prefixed: { bucket_prefix: "logs-" } },
+      aws_s3_bucket_public_access_block: { orphan: { ...FLAGS } },
+    });
+    expect(messages).toEqual([
+      "[s3-public-access-blocked] aws_s3_bucket.prefixed: no aws_s3_bucket_public_access_block refers to it (add one with block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets all true)",
+    ]);
   });
 });

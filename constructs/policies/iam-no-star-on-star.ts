@@ -34,6 +34,7 @@ export const iamNoStarOnStar: PolicyRule = {
       });
     };
     for (const document of dataSourcesOfType(tf, "aws_iam_policy_document")) {
+      // Stryker disable next-line ArrayDeclaration: starting from an empty set finds a self-include one step later, with the same message
       report(`data.${addressOf(document)}`, "", readDocumentDataSource(tf, document.block, new Set([document.logicalId])));
     }
     for (const type of POLICY_RESOURCES) {
@@ -67,7 +68,9 @@ function checkAttribute(tf: TerraformJson, policy: unknown, report: (reading: Po
 
 function grantsEverything(statement: PolicyStatement): boolean {
   if (statement.effect !== "Allow") return false;
+  // Stryker disable next-line ArrayDeclaration: a list without "*" in place of the empty default reads the same
   const everyAction = statement.notActions !== undefined || (statement.actions ?? []).some((a) => ALL_ACTIONS.includes(a));
+  // Stryker disable next-line ArrayDeclaration: a list without "*" in place of the empty default reads the same
   const everyResource = statement.notResources !== undefined || (statement.resources ?? []).includes("*");
   return everyAction && everyResource;
 }

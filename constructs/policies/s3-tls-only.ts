@@ -22,6 +22,7 @@ export const s3TlsOnly: PolicyRule = {
           continue;
         }
         const denials = reading.statements.filter(isInsecureTransportDenial);
+        // Stryker disable next-line ArrayDeclaration: a filler resource in place of the empty default covers no bucket
         const resources = denials.flatMap((s) => s.resources ?? []);
         if (resources.some((r) => coversBucket(r, bucket)) && resources.some((r) => coversObjects(r, bucket))) return [];
       }
@@ -37,6 +38,7 @@ function isInsecureTransportDenial(statement: PolicyStatement): boolean {
   return (
     statement.effect === "Deny" &&
     appliesToEveryone(statement) &&
+    // Stryker disable next-line ArrayDeclaration: a filler action in place of the empty default is not * or s3:*
     (statement.actions ?? []).some((a) => a === "*" || a === "s3:*") &&
     statement.conditions.some((c) => c.test === "Bool" && c.variable === "aws:SecureTransport" && c.values.includes("false"))
   );

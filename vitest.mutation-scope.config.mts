@@ -1,0 +1,20 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * The suites a scoped mutation run uses: the policy rules' and the lib modules' own unit tests.
+ *
+ * Why not every unit suite (vitest.mutation.config.mts): the stack suites (__tests__/infra) synthesize
+ * the whole stack in beforeAll hooks, and every synth runs every policy rule, so Stryker sees the
+ * rules' code covered outside any test and treats ~70% of their mutants as "static", each run
+ * against all suites (about 5 s a mutant, a 60-minute run for constructs/policies). The scoped run
+ * also answers the question that matters for these files: do their own tests kill the mutants?
+ * And __tests__/infra/main-cli.test.ts fails on a clean tree under vitest (cdktf's DEP0044 warning
+ * on the child's stderr), which stops Stryker before it starts.
+ */
+export default defineConfig({
+  test: {
+    include: ["__tests__/policies/**/*.test.ts", "__tests__/lib/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+  },
+});
