@@ -10,7 +10,7 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ["default"],
     projects: [
-      // no root, no services: `npm run test:unit`, a laptop is enough
+      // no root, no services, no terraform plans: `npm run test:unit`, a laptop is enough
       { extends: true, test: { name: "unit", include: [ALL_SUITES], exclude: serviceSuites } },
       { extends: true, test: { name: "services", include: serviceSuites } },
     ],

@@ -1,12 +1,13 @@
 /**
- * Which test files need root and real system services: a systemd test host (systemd-nspawn) or a
- * private MariaDB server. Found by what they import, so a new suite lands on the right side by
- * itself. Everything else runs anywhere: `npm run test:unit`, and the mutation testing's runs.
+ * Which test files need root or more than Node: a systemd test host (systemd-nspawn), a private
+ * MariaDB server, or real `terraform plan` runs against the offline provider mirror (seconds and
+ * hundreds of MB each). Found by what they import or call, so a new suite lands on the right side
+ * by itself. Everything else runs anywhere: `npm run test:unit`, and the mutation testing's runs.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-const SERVICE_SUPPORT = /from "(\.\.\/)+support\/(systemd-host|mariadb)"/;
+const SERVICE_SUPPORT = /from "(\.\.\/)+support\/(systemd-host|mariadb)"|\bplanStackOffline\(/;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
