@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { UsageError, booleanFlag, parseFlags, stringFlag } from "../lib/cli-args";
+import { exitCodeOf } from "../lib/cli-run";
 import { ConfigError, DEFAULT_CONFIG_FILE, type PipelineConfig, bucketName, loadConfig } from "../lib/config";
 import { OutputsError, loadStackOutputs } from "../lib/contract";
 import { s3SinkPluginUrl } from "../constructs/s3-sink-connector";
@@ -60,44 +61,21 @@ const OUTPUTS: CheckInfo = { id: "outputs", title: "--outputs describe this conf
 /** The repository, for the example config and keys the placeholder checks compare with. */
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** A problem with the command line itself: exit 2. */
-class UsageError extends Error {}
-
-function parseCommandLine(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: "string" },
-        outputs: { type: "string" },
-        identity: { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    }).values;
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.split("\n")[0]} (see npm run doctor -- --help)`);
-  }
-}
+const FLAGS = { config: stringFlag(), outputs: stringFlag(), identity: stringFlag(), json: booleanFlag(), help: booleanFlag({ short: "h" }) };
 
 /** Runs doctor; returns the exit code. Bad usage is one line on stderr, never a stack trace. */
 export async function main(args: readonly string[], environment: DoctorEnvironment): Promise<number> {
   try {
     return await doctor(args, environment);
   } catch (err) {
-    if (err instanceof UsageError) {
-      environment.stderr(`doctor: ${err.message}`);
-      return 2;
-    }
+    // one line, no stack trace: 2 for bad usage or input, 1 otherwise (lib/cli-run.ts)
     environment.stderr(`doctor: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
-    return 1;
+    return exitCodeOf(err);
   }
 }
 
 async function doctor(args: readonly string[], environment: DoctorEnvironment): Promise<number> {
-  const options = parseCommandLine(args);
+  const options = parseFlags(args, FLAGS);
   if (options.help) {
     environment.stdout(`${USAGE}\n`);
     return 0;
