@@ -41,6 +41,8 @@ export interface FlagSpec<T> {
   readonly short?: string;
   /** Turns the flag's text into its value; throws {@link UsageError} naming `flag` when the text is bad. */
   readonly parse: (text: string, flag: string) => T;
+  /** The flag may be given more than once; its values (arrays) are concatenated in order. */
+  readonly repeatable?: boolean;
 }
 
 type FlagSpecs = Readonly<Record<string, FlagSpec<unknown>>>;
@@ -50,6 +52,11 @@ export type FlagValues<S extends FlagSpecs> = { -readonly [K in keyof S]?: S[K] 
 
 export function stringFlag(options: { readonly short?: string } = {}): FlagSpec<string> {
   return { type: "string", ...options, parse: (text) => text };
+}
+
+/** A string flag that may be repeated (`--receipts a --receipts b`): all its values, in order. */
+export function repeatedStringFlag(): FlagSpec<string[]> {
+  return { type: "string", repeatable: true, parse: (text) => [text] };
 }
 
 export function booleanFlag(options: { readonly short?: string } = {}): FlagSpec<boolean> {
@@ -119,7 +126,8 @@ export function parseFlags<S extends FlagSpecs>(args: readonly string[], specs: 
       continue;
     }
     if (token.value === undefined || (!token.inlineValue && token.value.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
-    values[token.name] = spec.parse(token.value, flag);
+    const value = spec.parse(token.value, flag);
+    values[token.name] = spec.repeatable ? [...((values[token.name] as unknown[] | undefined) ?? []), ...(value as unknown[])] : value;
   }
   return values as FlagValues<S>;
 }

@@ -2,8 +2,10 @@
  * The command line of `npm run verify`: flags, validation, usage. Pure; every bad flag is one
  * {@link UsageError} line naming the flag, the value and the fix (exit 2).
  */
-import { parseArgs } from "node:util";
+import { booleanFlag, integerFlag, parseFlags, repeatedStringFlag, stringFlag, UsageError } from "../lib/cli-args";
 import { VERIFY_DEFAULTS } from "./defaults";
+
+export { UsageError };
 
 export const USAGE = `Usage: npm run verify -- --receipts FILE|DIR [--receipts ...] [options]
 
@@ -28,13 +30,6 @@ it at any S3-compatible store (path-style addressing is then used).
 
 Exit codes: 0 every acknowledged record delivered, 1 records missing or different (or a runtime error), 2 bad input.`;
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
 export interface VerifyOptions {
   readonly help: boolean;
   readonly outputs: string;
@@ -57,29 +52,21 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(match[1]) * UNIT_MS[(match[2] ?? "s") as keyof typeof UNIT_MS]);
 }
 
+const FLAGS = {
+  outputs: stringFlag(),
+  receipts: repeatedStringFlag(),
+  wait: stringFlag(),
+  json: booleanFlag(),
+  host: stringFlag(),
+  port: integerFlag({ min: 1, max: 65535, example: "22" }),
+  user: stringFlag(),
+  identity: stringFlag(),
+  "known-hosts": stringFlag(),
+  help: booleanFlag({ short: "h" }),
+};
+
 export function parseVerifyArgs(args: readonly string[]): VerifyOptions {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        outputs: { type: "string", default: VERIFY_DEFAULTS.outputsFile },
-        receipts: { type: "string", multiple: true },
-        wait: { type: "string" },
-        json: { type: "boolean", default: false },
-        host: { type: "string" },
-        port: { type: "string" },
-        user: { type: "string" },
-        identity: { type: "string" },
-        "known-hosts": { type: "string", default: VERIFY_DEFAULTS.ssh.knownHostsFile },
-        help: { type: "boolean", default: false },
-      },
-    }).values;
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.split("\n")[0]} (see --help)`);
-  }
+  const values = parseFlags(args, FLAGS);
   const help = values.help ?? false;
   const receipts = values.receipts ?? [];
   if (!help && receipts.length === 0) throw new UsageError("--receipts: missing; pass the receipts file (or directory) that npm run emulate -- run wrote, e.g. --receipts receipts.ndjson");
@@ -91,8 +78,6 @@ export function parseVerifyArgs(args: readonly string[]): VerifyOptions {
     }
     waitMs = parsed;
   }
-  const port = values.port === undefined ? VERIFY_DEFAULTS.ssh.port : Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port: got ${JSON.stringify(values.port)}, expected a TCP port 1-65535`);
   return {
     help,
     outputs: values.outputs ?? VERIFY_DEFAULTS.outputsFile,
@@ -100,7 +85,7 @@ export function parseVerifyArgs(args: readonly string[]): VerifyOptions {
     waitMs,
     json: values.json ?? false,
     host: values.host,
-    port,
+    port: values.port ?? VERIFY_DEFAULTS.ssh.port,
     user: values.user,
     identity: values.identity,
     knownHosts: values["known-hosts"] ?? VERIFY_DEFAULTS.ssh.knownHostsFile,

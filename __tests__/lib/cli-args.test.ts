@@ -1,6 +1,6 @@
 /** lib/cli-args: the shared flag parser (node:util parseArgs tokens + zod values). */
 import { describe, expect, it } from "vitest";
-import { booleanFlag, enumFlag, integerFlag, numberFlag, parseFlags, schemaFlag, stringFlag, UsageError } from "../../lib/cli-args";
+import { booleanFlag, enumFlag, integerFlag, numberFlag, parseFlags, repeatedStringFlag, schemaFlag, stringFlag, UsageError } from "../../lib/cli-args";
 import { z } from "zod";
 
 const SPECS = {
@@ -121,3 +121,19 @@ describe("parseFlags: range boundaries and number forms", () => {
   });
 });
 
+
+describe("parseFlags: repeated flags", () => {
+  const specs = { receipts: repeatedStringFlag(), outputs: stringFlag() };
+
+  it("collects every value of a repeatable flag in order, inline or separate", () => {
+    expect(parseFlags(["--receipts", "a.ndjson", "--outputs", "o.json", "--receipts=b.ndjson"], specs)).toEqual({ receipts: ["a.ndjson", "b.ndjson"], outputs: "o.json" });
+  });
+
+  it("leaves it absent when not given, and keeps the last value of a plain string flag", () => {
+    expect(parseFlags(["--outputs", "x", "--outputs", "y"], specs)).toEqual({ outputs: "y" });
+  });
+
+  it("refuses a repeatable flag without a value", () => {
+    expect(() => parseFlags(["--receipts"], specs)).toThrow(new UsageError("--receipts needs a value"));
+  });
+});

@@ -154,7 +154,7 @@ describe("verify against a local S3 server", () => {
 
 describe("bad input", () => {
   const cases: [string, string[], RegExp][] = [
-    ["an unknown flag", ["--bucket", "x"], /^verify: Unknown option '--bucket'.*\(see --help\)$/],
+    ["an unknown flag", ["--bucket", "x"], /^verify: unknown flag --bucket$/],
     ["a bad duration", ["--receipts", "RECEIPTS", "--wait", "soon"], /^verify: --wait: got "soon", expected a duration up to 24h such as 90s, 5m or 1h$/],
     ["no receipts", [], /^verify: --receipts: missing; pass the receipts file/],
     ["a missing receipts file", ["--outputs", "OUTPUTS", "--receipts", "/nonexistent/receipts.ndjson"], /^verify: --receipts: \/nonexistent\/receipts\.ndjson not found \(pass/],
