@@ -1,7 +1,9 @@
 import { defineConfig } from "vitest/config";
+import { serviceSuites } from "./vitest.suites.mjs";
 
 /**
- * The suites a scoped mutation run uses: the policy rules' and the lib modules' own unit tests.
+ * The suites a scoped mutation run uses: the unit tests of the policy rules, lib/ (config included),
+ * provision/ and emulation/, that is, the tests of the code being mutated.
  *
  * Why not every unit suite (vitest.mutation.config.mts): the stack suites (__tests__/infra) synthesize
  * the whole stack in beforeAll hooks, and every synth runs every policy rule, so Stryker sees the
@@ -13,7 +15,14 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
-    include: ["__tests__/policies/**/*.test.ts", "__tests__/lib/**/*.test.ts"],
+    include: [
+      "__tests__/policies/**/*.test.ts",
+      "__tests__/lib/**/*.test.ts",
+      "__tests__/config/**/*.test.ts",
+      "__tests__/provision/unit/**/*.test.ts",
+      "__tests__/emulation/**/*.test.ts",
+    ],
+    exclude: serviceSuites,
     testTimeout: 60_000,
     hookTimeout: 180_000,
   },

@@ -96,6 +96,21 @@ export function verifyHostKey(entries: readonly KnownHostEntry[], name: string, 
   return { status: "changed", line: sameType.line, expected };
 }
 
+/** Whether to connect to a host presenting a key, and what to record: see {@link hostKeyDecision}. */
+export type HostKeyDecision = { readonly trust: true; /** The known_hosts line to append once the login succeeded. */ readonly record?: string } | { readonly trust: false; readonly problem: string };
+
+/**
+ * The security decision on the key a server presents: a known key is trusted; an unknown one only
+ * when the caller accepts new keys (trust on first use), and then recorded; a changed or revoked
+ * key is refused whatever the caller accepts, with the message that says why and what to do.
+ */
+export function hostKeyDecision(entries: readonly KnownHostEntry[], name: string, blob: Buffer, policy: { readonly acceptNew: boolean; readonly file: string }): HostKeyDecision {
+  const verdict = verifyHostKey(entries, name, blob);
+  if (verdict.status === "known") return { trust: true };
+  if (verdict.status === "unknown" && policy.acceptNew) return { trust: true, record: knownHostsLine(name, blob) };
+  return { trust: false, problem: hostKeyErrorMessage(verdict, name, blob, policy.file) };
+}
+
 /**
  * Host key algorithms to offer, known types first, so a host with an ed25519 entry is asked for
  * its ed25519 key rather than whatever the server prefers (which would look like a changed key).

@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { Socket } from "node:net";
 import { dirname } from "node:path";
 import { Client, type ClientChannel } from "ssh2";
-import { HostKeyError, hostKeyErrorMessage, knownHostsLine, knownHostsName, parseKnownHosts, preferredHostKeyAlgorithms, verifyHostKey } from "./known-hosts";
+import { HostKeyError, hostKeyDecision, knownHostsName, parseKnownHosts, preferredHostKeyAlgorithms } from "./known-hosts";
 import { DEFAULT_EXEC_TIMEOUT_MS, type ExecOptions, type ExecResult, type Host, RemoteCommandError, describeCommand, renderCommand } from "./remote";
 
 export interface SshTarget {
@@ -123,14 +123,10 @@ class HostKeyCheck {
   ) {}
 
   verify(key: Buffer): boolean {
-    const verdict = verifyHostKey(this.entries, this.name, key);
-    if (verdict.status === "known") return true;
-    if (verdict.status === "unknown" && this.target.acceptNewHostKey) {
-      this.acceptedLine = knownHostsLine(this.name, key);
-      return true;
-    }
-    this.problem = hostKeyErrorMessage(verdict, this.name, key, this.target.knownHostsFile);
-    return false;
+    const decision = hostKeyDecision(this.entries, this.name, key, { acceptNew: this.target.acceptNewHostKey === true, file: this.target.knownHostsFile });
+    if (decision.trust) this.acceptedLine = decision.record;
+    else this.problem = decision.problem;
+    return decision.trust;
   }
 }
 

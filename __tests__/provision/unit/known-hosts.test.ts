@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   entryMatches,
   fingerprint,
+  hostKeyDecision,
   hostKeyErrorMessage,
   keyTypeOf,
   knownHostsLine,
@@ -84,6 +85,38 @@ describe("verifyHostKey", () => {
   it("reports the line and the expected fingerprint of a changed key", () => {
     const verdict = verifyHostKey(parseKnownHosts(`${line("x", serverRsa.blob)}\n${line(NAME, rebuilt.blob)}\n`), NAME, server.blob);
     expect(verdict).toEqual({ status: "changed", line: 2, expected: `ssh-ed25519 ${fingerprint(rebuilt.blob)}` });
+  });
+});
+
+describe("hostKeyDecision: the accept-or-refuse decision of provision/ssh.ts", () => {
+  const FILE = ".provision/known_hosts";
+  const decide = (text: string, acceptNew: boolean, blob = server.blob) => hostKeyDecision(parseKnownHosts(text), NAME, blob, { acceptNew, file: FILE });
+  const known = knownHostsLine(NAME, server.blob);
+
+  it("trusts a known key and records nothing, whether or not new keys are accepted", () => {
+    expect(decide(known, false)).toEqual({ trust: true });
+    expect(decide(known, true)).toEqual({ trust: true });
+  });
+
+  it("refuses an unknown key by default, with the message that names the fingerprint and the flag", () => {
+    expect(decide("", false)).toEqual({ trust: false, problem: hostKeyErrorMessage({ status: "unknown" }, NAME, server.blob, FILE) });
+  });
+
+  it("trusts an unknown key on first use only when asked, and returns the exact line to record", () => {
+    expect(decide(knownHostsLine("other-host", rebuilt.blob), true)).toEqual({ trust: true, record: `${NAME} ssh-ed25519 ${server.blob.toString("base64")}` });
+  });
+
+  it("refuses a changed key even when new keys are accepted (accepting would hide an interception)", () => {
+    const changed = knownHostsLine(NAME, rebuilt.blob);
+    const expected = { trust: false, problem: hostKeyErrorMessage({ status: "changed", line: 1, expected: `ssh-ed25519 ${fingerprint(rebuilt.blob)}` }, NAME, server.blob, FILE) };
+    expect(decide(changed, true)).toEqual(expected);
+    expect(decide(changed, false)).toEqual(expected);
+  });
+
+  it("refuses a revoked key even when it is also listed as known and new keys are accepted", () => {
+    const text = `${known}
+@revoked * ssh-ed25519 ${server.blob.toString("base64")}`;
+    expect(decide(text, true)).toEqual({ trust: false, problem: hostKeyErrorMessage({ status: "revoked", line: 2 }, NAME, server.blob, FILE) });
   });
 });
 
