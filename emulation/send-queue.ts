@@ -65,6 +65,43 @@ interface RecordFailure {
   readonly reason: string;
 }
 
+/** What happens to a record whose send failed: sent again after a backoff, or dead-lettered with this reason. */
+export type FailureAction = { readonly retry: true } | { readonly retry: false; readonly deadLetterReason: string };
+
+/**
+ * The retry decision for one failed record, after `attempts` sends: once the run stopped nothing is
+ * retried; otherwise a record is retried while it has attempts left (`maxRetries` after the first).
+ */
+export function failureAction(attempts: number, reason: string, maxRetries: number, stoppedBy: string | undefined): FailureAction {
+  if (stoppedBy !== undefined) return { retry: false, deadLetterReason: notRetriedReason(reason, stoppedBy) };
+  if (attempts > maxRetries) return { retry: false, deadLetterReason: `${reason} (gave up after ${attempts} attempts)` };
+  return { retry: true };
+}
+
+/** The dead-letter reason of a failed record not retried because the run stopped. */
+export function notRetriedReason(reason: string, stoppedBy: string): string {
+  return `${reason}; not retried, the run stopped: ${stoppedBy}`;
+}
+
+/**
+ * Whether a retryable answer stops the run: an API that was never reached will not be reached by
+ * retrying for minutes, so that stops a run that has nothing acknowledged yet; once the API has
+ * answered, outages are retried. Returns the reason to stop with, if any.
+ */
+export function stopReasonForRetry(outcome: Extract<ProduceOutcome, { kind: "retry" }>, acknowledged: number): string | undefined {
+  if (!outcome.unreachable || acknowledged > 0) return undefined;
+  return `cannot reach the API: ${outcome.reason} (check the invoke URL, the network and that the API is deployed; nothing was acknowledged)`;
+}
+
+/**
+ * The dead-letter reason of a job abandoned because the run stopped, and the records it covers:
+ * those already tried (they must not vanish), and the untried ones too when `deadLetterUnsent`.
+ */
+export function abandonedRecords(records: readonly PendingRecord[], deadLetterUnsent: boolean, stoppedBy: string): { readonly records: PendingRecord[]; readonly reason: string } {
+  const lost = deadLetterUnsent ? [...records] : records.filter((record) => record.attempts > 0);
+  return { records: lost, reason: `${lost[0]?.attempts === 0 ? "not sent" : "not retried"}, the run stopped: ${stoppedBy}` };
+}
+
 /** Promises that resolve on the next {@link notify}: how senders and the producer wait for each other. */
 export class Wakeup {
   private waiters: (() => void)[] = [];
@@ -168,12 +205,13 @@ export class SendQueue {
         this.handleFailures(job.topic, failures);
         break;
       }
-      case "retry":
+      case "retry": {
         if (outcome.ambiguous) this.stats.duplicatesSuspected += job.records.length;
-        // an API that was never reached will not be reached by retrying for minutes; once it has answered, outages are retried
-        if (outcome.unreachable && this.stats.acknowledged === 0) this.stop(`cannot reach the API: ${outcome.reason} (check the invoke URL, the network and that the API is deployed; nothing was acknowledged)`);
+        const stopReason = stopReasonForRetry(outcome, this.stats.acknowledged);
+        if (stopReason !== undefined) this.stop(stopReason);
         this.handleFailures(job.topic, job.records.map((record) => ({ record, reason: outcome.reason })));
         break;
+      }
       case "fatal":
         this.stop(outcome.reason);
         this.deadLetter(job.topic, job.records, outcome.reason);
@@ -186,8 +224,8 @@ export class SendQueue {
    * (they must not vanish), untried ones too when {@link SendQueueOptions.deadLetterUnsent}.
    */
   abandon(job: ProduceJob, reason: string): void {
-    const lost = this.options.deadLetterUnsent ? job.records : job.records.filter((record) => record.attempts > 0);
-    if (lost.length > 0) this.deadLetter(job.topic, lost, `${lost[0]?.attempts === 0 ? "not sent" : "not retried"}, the run stopped: ${reason}`);
+    const { records, reason: deadLetterReason } = abandonedRecords(job.records, this.options.deadLetterUnsent === true, reason);
+    if (records.length > 0) this.deadLetter(job.topic, records, deadLetterReason);
   }
 
   /** Dead-letters the records out of retries (or all, once the run stopped) and re-queues the rest after one backoff. */
@@ -195,8 +233,8 @@ export class SendQueue {
     const retry: PendingRecord[] = [];
     let lastReason = "";
     for (const { record, reason } of failures) {
-      if (this.fatalReason !== undefined) this.deadLetter(topic, [record], `${reason}; not retried, the run stopped: ${this.fatalReason}`);
-      else if (record.attempts > this.options.maxRetries) this.deadLetter(topic, [record], `${reason} (gave up after ${record.attempts} attempts)`);
+      const action = failureAction(record.attempts, reason, this.options.maxRetries, this.fatalReason);
+      if (!action.retry) this.deadLetter(topic, [record], action.deadLetterReason);
       else {
         retry.push(record);
         lastReason = reason;
@@ -207,7 +245,7 @@ export class SendQueue {
     this.pendingRetries++;
     setTimeout(() => {
       this.pendingRetries--;
-      if (this.fatalReason !== undefined) this.deadLetter(topic, retry, `${lastReason}; not retried, the run stopped: ${this.fatalReason}`);
+      if (this.fatalReason !== undefined) this.deadLetter(topic, retry, notRetriedReason(lastReason, this.fatalReason));
       else this.jobs.unshift({ topic, records: retry });
       this.wakeup.notify();
     }, backoffDelayMs(attempts, this.options.jitter));

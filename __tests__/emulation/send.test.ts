@@ -1,0 +1,226 @@
+/**
+ * The emulator's send decisions without a database: the pure retry / stop / abandon decisions of
+ * send-queue.ts at their boundaries, and whole runs (runEmulation, redriveDeadLetters) against the
+ * Kafka REST double in this process, fed by an in-memory event source. The MariaDB-backed suite
+ * (run.test.ts) covers the same flow through the CLI; this one runs anywhere and under mutation testing.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { readDeadLetters } from "../../emulation/dead-letters";
+import { redriveDeadLetters, runEmulation, type EmulationOptions, type EventSource } from "../../emulation/emulator";
+import { generateEvent, TABLE_ROLES, type TableRole } from "../../emulation/rows";
+import { abandonedRecords, failureAction, notRetriedReason, stopReasonForRetry, type PendingRecord } from "../../emulation/send-queue";
+import { startKafkaRestDouble, type KafkaRestDouble, type KafkaRestDoubleOptions } from "./kafka-rest-double";
+
+const SEED = 11;
+const TOPICS: Record<TableRole, string> = { pin: "abc.pin", geo: "abc.geo", user: "abc.user" };
+const DEAD_LETTER_KEYS = ["topic", "event", "reason", "attempts", "value"];
+
+const dir = mkdtempSync(join(tmpdir(), "emulation-send-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const doubles: KafkaRestDouble[] = [];
+afterEach(async () => {
+  await Promise.all(doubles.splice(0).map((rest) => rest.close()));
+});
+
+async function startRest(options: Partial<KafkaRestDoubleOptions> = {}): Promise<KafkaRestDouble> {
+  const rest = await startKafkaRestDouble({ topics: Object.values(TOPICS), ...options });
+  doubles.push(rest);
+  return rest;
+}
+
+/** Events 1..n from the seeded generator, as the database would return them. */
+function memorySource(n: number): EventSource & { fetched: number[][] } {
+  const fetched: number[][] = [];
+  return {
+    ids: Array.from({ length: n }, (_, i) => i + 1),
+    fetched,
+    async fetch(ids) {
+      fetched.push([...ids]);
+      return ids.map((id) => {
+        const event = generateEvent(SEED, id);
+        return { id, pin: JSON.stringify(event.pin), geo: JSON.stringify(event.geo), user: JSON.stringify(event.user) };
+      });
+    },
+  };
+}
+
+let runNumber = 0;
+function options(invokeUrl: string, overrides: Partial<EmulationOptions> = {}): EmulationOptions {
+  runNumber++;
+  return {
+    targets: { invokeUrl, topics: TOPICS },
+    batch: 10,
+    concurrency: 4,
+    seed: SEED,
+    maxRetries: 3,
+    timeoutMs: 2000,
+    deadLetterPath: join(dir, `dead-${runNumber}.ndjson`),
+    receiptsPath: join(dir, `receipts-${runNumber}.ndjson`),
+    ...overrides,
+  };
+}
+
+function deadLetterLines(path: string): Record<string, unknown>[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+const roleOf = (topic: string) => topic.split(".")[1] as TableRole;
+/** The event id inside a posted row: `index` in pin rows, `ind` in geo and user rows. */
+const eventOf = (topic: string, value: Record<string, unknown>) => Number(roleOf(topic) === "pin" ? value.index : value.ind);
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe("failureAction: retry or dead-letter one failed record", () => {
+  it("retries while attempts are at most maxRetries, and gives up one past it", () => {
+    expect(failureAction(1, "HTTP 500", 3, undefined)).toEqual({ retry: true });
+    expect(failureAction(3, "HTTP 500", 3, undefined)).toEqual({ retry: true });
+    expect(failureAction(4, "HTTP 500", 3, undefined)).toEqual({ retry: false, deadLetterReason: "HTTP 500 (gave up after 4 attempts)" });
+  });
+
+  it("with --max-retries 0 the first failure is final", () => {
+    expect(failureAction(1, "HTTP 429", 0, undefined)).toEqual({ retry: false, deadLetterReason: "HTTP 429 (gave up after 1 attempts)" });
+  });
+
+  it("once the run stopped nothing is retried, attempts left or not, and the reason names both causes", () => {
+    const expected = { retry: false, deadLetterReason: "HTTP 500; not retried, the run stopped: bad URL" };
+    expect(failureAction(1, "HTTP 500", 3, "bad URL")).toEqual(expected);
+    expect(notRetriedReason("HTTP 500", "bad URL")).toBe(expected.deadLetterReason);
+  });
+});
+
+describe("stopReasonForRetry: an unreachable API stops the run only before anything was acknowledged", () => {
+  const unreachable = { kind: "retry", reason: "ECONNREFUSED", ambiguous: false, unreachable: true } as const;
+
+  it("stops a run with nothing acknowledged, saying what to check", () => {
+    expect(stopReasonForRetry(unreachable, 0)).toBe("cannot reach the API: ECONNREFUSED (check the invoke URL, the network and that the API is deployed; nothing was acknowledged)");
+  });
+
+  it("retries once one record was acknowledged (an outage of an API that answered before)", () => {
+    expect(stopReasonForRetry(unreachable, 1)).toBeUndefined();
+  });
+
+  it("retries reachable faults even when nothing was acknowledged", () => {
+    expect(stopReasonForRetry({ kind: "retry", reason: "HTTP 503", ambiguous: true }, 0)).toBeUndefined();
+    expect(stopReasonForRetry({ kind: "retry", reason: "HTTP 503", ambiguous: true, unreachable: false }, 0)).toBeUndefined();
+  });
+});
+
+describe("abandonedRecords: what a stopped run dead-letters from a job it will not send", () => {
+  const record = (event: number, attempts: number): PendingRecord => ({ event, json: "{}", attempts });
+
+  it("a run keeps the tried records only: untried ones were never taken from the source", () => {
+    const tried = [record(1, 2), record(2, 1)];
+    expect(abandonedRecords(tried, false, "HTTP 403")).toEqual({ records: tried, reason: "not retried, the run stopped: HTTP 403" });
+    expect(abandonedRecords([record(3, 0), record(4, 0)], false, "HTTP 403").records).toEqual([]);
+  });
+
+  it("a redrive keeps untried records too: they came from a dead-letter file and must not vanish", () => {
+    const untried = [record(3, 0), record(4, 0)];
+    expect(abandonedRecords(untried, true, "interrupted")).toEqual({ records: untried, reason: "not sent, the run stopped: interrupted" });
+  });
+});
+
+describe("whole runs against the REST double, in process", () => {
+  it("batching: one request per topic per chunk of --batch events, every record acknowledged once, no dead-letter file", async () => {
+    const rest = await startRest();
+    const source = memorySource(40);
+    const opts = options(rest.url, { count: 95, batch: 10 });
+    const summary = await runEmulation(source, opts);
+    // 95 events in chunks of 10 → 10 chunks (the last of 5), three topics each
+    expect(source.fetched.map((ids) => ids.length)).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 5]);
+    expect(rest.requests.total).toBe(30);
+    expect(summary).toMatchObject({ events: 95, sent: 285, acknowledged: 285, retried: 0, failed: 0, requests: 30 });
+    expect(summary.fatal).toBeUndefined();
+    expect(summary.deadLetterPath).toBeUndefined();
+    expect(existsSync(opts.deadLetterPath)).toBe(false);
+    for (const role of TABLE_ROLES) expect(rest.written[TOPICS[role]]).toBe(95);
+    expect(rest.acknowledged).toHaveLength(285);
+    for (const { topic, value } of rest.acknowledged) expect(value).toEqual(generateEvent(SEED, eventOf(topic, value))[roleOf(topic)]);
+  });
+
+  it("retries: 5xx and 429 answers are retried after a backoff until every record is acknowledged", async () => {
+    const rest = await startRest({ faults: { requestFaultRate: 0.4, kinds: { status500: 1, status429: 1 } }, seed: 4 });
+    const summary = await runEmulation(memorySource(30), options(rest.url, { count: 60, batch: 6, maxRetries: 20 }));
+    expect(rest.requests.faults.status500 + rest.requests.faults.status429).toBeGreaterThan(0);
+    expect(summary).toMatchObject({ events: 60, sent: 180, acknowledged: 180, failed: 0 });
+    // every faulted request was re-sent: requests beyond the 30 jobs equal the faults, records re-sent equal their records
+    expect(summary.requests).toBe(30 + rest.requests.faults.status500 + rest.requests.faults.status429);
+    expect(summary.retried).toBe(6 * (summary.requests - 30));
+    // a 500 may have written the records, a 429 did not
+    expect(summary.duplicatesSuspected).toBe(6 * rest.requests.faults.status500);
+  });
+
+  it("dead letters: records failing every attempt are written once each, with exactly the documented keys", async () => {
+    const rest = await startRest({ faults: { requestFaultRate: 0, recordErrorRate: 1 } });
+    const opts = options(rest.url, { count: 8, batch: 4, maxRetries: 2 });
+    const summary = await runEmulation(memorySource(8), opts);
+    expect(summary).toMatchObject({ events: 8, sent: 24, acknowledged: 0, retried: 48, failed: 24, requests: 18, deadLetterPath: opts.deadLetterPath });
+    const lines = deadLetterLines(opts.deadLetterPath);
+    expect(lines).toHaveLength(24);
+    for (const line of lines) {
+      expect(Object.keys(line)).toEqual(DEAD_LETTER_KEYS);
+      expect(line.reason).toBe("error_code 2: This server is not the leader for that topic-partition. (gave up after 3 attempts)");
+      expect(line.attempts).toBe(3);
+      expect(line.value).toEqual(generateEvent(SEED, line.event as number)[roleOf(line.topic as string)]);
+    }
+    expect(new Set(lines.map((line) => `${line.topic}#${line.event}`)).size).toBe(24);
+  });
+
+  it("a fatal answer stops the run: the failing job is dead-lettered with the answer, untried events stay in the source", async () => {
+    const rest = await startRest({ topics: [TOPICS.pin, TOPICS.user] });
+    const opts = options(rest.url, { count: 200, batch: 5, concurrency: 1 });
+    const summary = await runEmulation(memorySource(50), opts);
+    expect(summary.fatal).toMatch(/abc\.geo answered 404: Topic not found\./);
+    const lines = deadLetterLines(opts.deadLetterPath);
+    expect(lines).toHaveLength(5);
+    for (const line of lines) {
+      expect(Object.keys(line)).toEqual(DEAD_LETTER_KEYS);
+      expect(line).toMatchObject({ topic: TOPICS.geo, reason: summary.fatal, attempts: 1 });
+    }
+    // one sender: pin of chunk 1 acknowledged, geo fatal, nothing after that was sent
+    expect(summary).toMatchObject({ sent: 10, acknowledged: 5, failed: 5, requests: 2 });
+    expect(summary.events).toBeLessThan(200);
+  });
+
+  it("an API that cannot be reached stops at once, dead-lettering what was tried and naming the URL", async () => {
+    const port = await closedPort();
+    const opts = options(`http://127.0.0.1:${port}/prod`, { count: 50, batch: 5, concurrency: 1, maxRetries: 5 });
+    const summary = await runEmulation(memorySource(50), opts);
+    expect(summary.fatal).toMatch(new RegExp(`^cannot reach the API: http://127\\.0\\.0\\.1:${port}: .*nothing was acknowledged\\)$`));
+    expect(summary).toMatchObject({ sent: 5, acknowledged: 0, retried: 0, failed: 5, requests: 1 });
+    const lines = deadLetterLines(opts.deadLetterPath);
+    expect(lines).toHaveLength(5);
+    for (const line of lines) expect(line).toMatchObject({ topic: TOPICS.pin, attempts: 1, reason: expect.stringMatching(/; not retried, the run stopped: cannot reach the API: /) });
+  });
+
+  it("redrive re-posts dead letters in jobs of --batch records of one topic, each with fresh retries", async () => {
+    const failing = await startRest({ faults: { requestFaultRate: 0, recordErrorRate: 1 } });
+    const first = options(failing.url, { count: 7, batch: 7, maxRetries: 0 });
+    await runEmulation(memorySource(7), first);
+    const dead = readDeadLetters(first.deadLetterPath);
+    expect(dead).toHaveLength(21);
+
+    const rest = await startRest();
+    const redrive = options(rest.url, { batch: 3, maxRetries: 0 });
+    const summary = await redriveDeadLetters(dead, { ...redrive, invokeUrl: rest.url });
+    // 7 records per topic in jobs of 3 → 3 requests per topic
+    expect(rest.requests.total).toBe(9);
+    expect(summary).toMatchObject({ events: 21, sent: 21, acknowledged: 21, failed: 0 });
+    expect(existsSync(redrive.deadLetterPath)).toBe(false);
+    expect(rest.acknowledged.map((record) => `${record.topic}#${eventOf(record.topic, record.value)}`).sort()).toEqual(dead.map((record) => `${record.topic}#${record.event}`).sort());
+  });
+});
