@@ -40,11 +40,12 @@ const cidr = (fix: string) =>
 const positiveInt = (expected: string, fix: string, max = Number.MAX_SAFE_INTEGER) =>
   z.number(expect(expected, fix)).int(expect(expected, fix)).min(1, expect(expected, fix)).max(max, expect(expected, fix));
 
-const retentionDays = z
-  .number(expect(`one of CloudWatch's retention values ${LOG_RETENTION_DAYS.join(", ")}`, "pick the nearest allowed value"))
-  .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), expect(`one of CloudWatch's retention values ${LOG_RETENTION_DAYS.join(", ")}`, "pick the nearest allowed value"));
+const retentionDays = () =>
+  z
+    .number(expect(`one of CloudWatch's retention values ${LOG_RETENTION_DAYS.join(", ")}`, "pick the nearest allowed value"))
+    .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), expect(`one of CloudWatch's retention values ${LOG_RETENTION_DAYS.join(", ")}`, "pick the nearest allowed value"));
 
-const sha256 = z.string(expect("a lowercase hex sha256 digest", "run sha256sum on the artifact")).regex(SHA256, expect("a lowercase hex sha256 digest (64 characters)", "run sha256sum on the artifact"));
+const sha256 = () => z.string(expect("a lowercase hex sha256 digest", "run sha256sum on the artifact")).regex(SHA256, expect("a lowercase hex sha256 digest (64 characters)", "run sha256sum on the artifact"));
 
 const baseUrl = (fix: string) => z.string(expect("an http(s) URL without a trailing slash", fix)).regex(HTTP_URL, expect("an http(s) URL without a trailing slash", fix));
 
@@ -53,155 +54,161 @@ const section = (name: string) => expect(`a mapping of ${name} settings`, `see t
 
 const semver = (what: string, fix: string) => z.string(expect(`${what} as X.Y.Z`, fix)).regex(SEMVER, expect(`${what} as X.Y.Z`, fix));
 
-const configSchema = z.strictObject(
-  {
-    userId: z
-      .string(expect("a lowercase id of 3-32 letters, digits or hyphens", 'set userId to your AiCore user id in quotes, e.g. "0a1b2c3d4e5f", so YAML keeps it a string'))
-      .regex(USER_ID, expect("a lowercase id of 3-32 letters, digits or hyphens, not starting or ending with a hyphen", "it prefixes every resource name and the S3 bucket name user-<userId>-bucket")),
-    region: z.string(expect("an AWS region like us-east-1", "set region")).regex(REGION, expect("an AWS region like us-east-1", "use the region code, not its display name")),
-    availabilityZones: z
-      .array(z.string(expect("an availability zone name like us-east-1a", "list zones of the configured region")), expect("a list of 2 or 3 availability zones", "list them explicitly so plans need no AWS call"))
-      .min(2, expect("at least 2 availability zones", "MSK needs brokers in 2 or 3 zones"))
-      .max(3, expect("at most 3 availability zones", "MSK places brokers in 2 or 3 zones")),
-    network: z
-      .strictObject({
-        vpcCidr: cidr("choose a private range such as 10.20.0.0/16").default(DEFAULTS.network.vpcCidr),
-        publicSubnetCidr: cidr("choose a block inside vpcCidr for the client host").default(DEFAULTS.network.publicSubnetCidr),
-        privateSubnetCidrs: z
-          .array(cidr("choose blocks inside vpcCidr, one per availability zone"), expect("a list of CIDR blocks, one per availability zone", "add one block per zone"))
-          .default([...DEFAULTS.network.privateSubnetCidrs]),
-      }, section("network"))
-      .prefault({}),
-    clientHost: z.strictObject({
-      instanceType: z.string(expect("an EC2 instance type like t3.small", "the REST proxy wants at least 2 GiB of memory")).default(DEFAULTS.clientHost.instanceType),
-      sshAllowedCidrs: z
-        .array(cidr("use your own public address as x.x.x.x/32"), expect("a list of CIDR blocks allowed to SSH to the client host", "add your public address as x.x.x.x/32"))
-        .min(1, expect("at least one CIDR block", "add your public address as x.x.x.x/32")),
-      allowSshFromAnywhere: z.boolean(expect("true or false", "set true only to accept SSH from 0.0.0.0/0 on purpose")).default(DEFAULTS.clientHost.allowSshFromAnywhere),
-      sshPublicKey: z.string(expect("an OpenSSH public key or the path of a .pub file", "e.g. ~/.ssh/id_ed25519.pub")),
-      sshUser: z.string(expect("the login user of the AMI", "Amazon Linux uses ec2-user")).regex(/^[a-z_][a-z0-9_-]{0,31}$/, expect("a POSIX user name", "Amazon Linux uses ec2-user")).default(DEFAULTS.clientHost.sshUser),
-      amiSsmParameter: z
-        .string(expect("an SSM public parameter path", "use /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"))
-        .regex(/^\/aws\/service\/ami-amazon-linux-latest\/al2023-ami-/, expect("an Amazon Linux 2023 SSM parameter path", "provisioning targets Amazon Linux 2023 (dnf, Corretto 17)"))
-        .default(DEFAULTS.clientHost.amiSsmParameter),
-      rootVolumeSizeGiB: positiveInt("a whole volume size in GiB from 8 to 16384", "the Kafka and Confluent tarballs need about 2 GiB", 16384).min(8, expect("a whole volume size in GiB from 8 to 16384", "the AMI itself needs 8 GiB")).default(DEFAULTS.clientHost.rootVolumeSizeGiB),
-    }, section("clientHost")),
-    msk: z
-      .strictObject({
-        kafkaVersion: z
-          .enum(MSK_KAFKA_VERSIONS, expect(`one of ${MSK_KAFKA_VERSIONS.join(", ")}`, "older MSK versions are past end of support"))
-          .default(DEFAULTS.msk.kafkaVersion),
-        brokerInstanceType: z.string(expect("an MSK broker type like kafka.t3.small", "see MSK broker sizes")).regex(/^(kafka|express)\.[a-z0-9]+\.[a-z0-9]+$/, expect("an MSK broker type like kafka.t3.small or kafka.m7g.large", "broker types start with kafka.")).default(DEFAULTS.msk.brokerInstanceType),
-        brokerCount: positiveInt("a whole number of brokers from 1 to 30", "use a multiple of the number of availability zones", 30).optional(),
-        ebsVolumeSizeGiB: positiveInt("an EBS size in GiB from 1 to 16384", "brokers need space for the topics' retention", 16384).default(DEFAULTS.msk.ebsVolumeSizeGiB),
-        defaultReplicationFactor: positiveInt("a replication factor of at least 1", "use 2 with 2 brokers, 3 with 3 or more").optional(),
-        logRetentionDays: retentionDays.default(DEFAULTS.msk.logRetentionDays),
-      }, section("msk"))
-      .prefault({}),
-    topics: z
-      .strictObject({
-        suffixes: z
-          .array(z.string(expect("a topic suffix of lowercase letters, digits, _ or -", "topics are named <userId>.<suffix>")).regex(TOPIC_SUFFIX, expect("a topic suffix of lowercase letters, digits, _ or -", "topics are named <userId>.<suffix>")), expect("a list of topic suffixes", "e.g. [pin, geo, user]"))
-          .min(1, expect("at least one topic suffix", "e.g. [pin, geo, user]"))
-          .default([...DEFAULTS.topics.suffixes]),
-        partitions: positiveInt("a partition count from 1 to 1000", "one partition keeps the seed's partition=0 layout", 1000).default(DEFAULTS.topics.partitions),
-      }, section("topics"))
-      .prefault({}),
-    software: z
-      .strictObject({
-        kafkaCliVersion: semver("the Apache Kafka CLI version", "leave it out to use the release matching msk.kafkaVersion").optional(),
-        confluentVersion: semver("a Confluent Platform community version", "e.g. 8.0.0; Confluent removes end-of-life versions from its archive").default(DEFAULTS.software.confluentVersion),
-        mskIamAuthVersion: semver("an aws-msk-iam-auth version", "e.g. 2.3.6").default(DEFAULTS.software.mskIamAuthVersion),
-        s3SinkPluginVersion: semver("a Confluent S3 sink connector version", "e.g. 10.6.0").default(DEFAULTS.software.s3SinkPluginVersion),
-      }, section("software"))
-      .prefault({}),
-    artifacts: z
-      .strictObject({
-        kafkaBaseUrl: baseUrl("point it at archive.apache.org/dist/kafka or a mirror of it").default(DEFAULTS.artifacts.kafkaBaseUrl),
-        confluentBaseUrl: baseUrl("point it at packages.confluent.io/archive or a mirror of it").default(DEFAULTS.artifacts.confluentBaseUrl),
-        mskIamAuthBaseUrl: baseUrl("point it at the aws-msk-iam-auth GitHub releases download URL or a mirror of it").default(DEFAULTS.artifacts.mskIamAuthBaseUrl),
-        kafkaSha256: sha256.optional(),
-        confluentSha256: sha256.optional(),
-        mskIamAuthSha256: sha256.optional(),
-      }, section("artifacts"))
-      .prefault({}),
-    connector: z
-      .strictObject({
-        pluginZipPath: z.string(expect("a path to the S3 sink connector zip", "download it from Confluent Hub; relative paths start at the config file's folder")).optional(),
-        kafkaConnectVersion: z.enum(["2.7.1", "3.7.x"], expect("2.7.1 or 3.7.x", "MSK Connect runs only these Kafka Connect versions")).default(DEFAULTS.connector.kafkaConnectVersion),
-        flushSize: positiveInt("a record count of at least 1", "1 writes one S3 object per record, as the seed does").default(DEFAULTS.connector.flushSize),
-        rotateScheduleIntervalMs: positiveInt("milliseconds from 1000 to 86400000", "records reach S3 at least this often; 60000 is a minute", 86_400_000)
-          .min(1000, expect("milliseconds from 1000 to 86400000", "records reach S3 at least this often; 60000 is a minute"))
-          .default(DEFAULTS.connector.rotateScheduleIntervalMs),
-        tasksMax: positiveInt("a task count from 1 to 64", "more tasks than partitions sit idle", 64).default(DEFAULTS.connector.tasksMax),
-        mcuCount: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)], expect("1, 2, 4 or 8", "MSK Connect sizes workers in these MCU steps")).default(DEFAULTS.connector.mcuCount),
-        workerCount: positiveInt("a worker count from 1 to 10", "each worker is billed per MCU-hour", 10).default(DEFAULTS.connector.workerCount),
-        logRetentionDays: retentionDays.default(DEFAULTS.connector.logRetentionDays),
-      }, section("connector"))
-      .prefault({}),
-    api: z
-      .strictObject({
-        stageName: z.string(expect("a stage name of letters, digits, _ or -", "e.g. prod")).regex(STAGE_NAME, expect("a stage name of letters, digits, _ or -", "e.g. prod")).default(DEFAULTS.api.stageName),
-        throttlingRateLimit: z.number(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).positive(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).max(10000, expect("at most 10000 requests per second", "API Gateway's account limit is 10000")).default(DEFAULTS.api.throttlingRateLimit),
-        throttlingBurstLimit: positiveInt("a burst size from 1 to 5000", "API Gateway's account limit is 5000", 5000).default(DEFAULTS.api.throttlingBurstLimit),
-        accessLogRetentionDays: retentionDays.default(DEFAULTS.api.accessLogRetentionDays),
-        // access logging needs API Gateway's region-wide CloudWatch role; a shared account may already set it
-        manageAccountLoggingRole: z.boolean(expect("true or false", "set false when the account already has API Gateway's CloudWatch logging role, so this stack does not replace it")).default(DEFAULTS.api.manageAccountLoggingRole),
-        // the seed's layout (REST proxy port open to the internet) only as an explicit, acknowledged choice
-        exposure: z
-          .enum(API_EXPOSURES, expect("private or public", `private keeps the REST proxy port ${REST_PROXY_PORT} closed to the internet behind a VPC link; public is the seed's layout`))
-          .default(DEFAULTS.api.exposure),
-        acknowledgePublicProxy: z.boolean(expect("true or false", `set true only to accept the REST proxy port ${REST_PROXY_PORT} open to the internet with api.exposure: public`)).default(DEFAULTS.api.acknowledgePublicProxy),
-        auth: z
-          .enum(API_AUTH_MODES, expect("iam, api-key or none", "iam signs requests with SigV4; api-key sends x-api-key; none only in the acknowledged public mode"))
-          .default(DEFAULTS.api.auth),
-        quotaLimit: positiveInt("a whole number of requests per quota period", "api-key mode: each key's ceiling per api.quotaPeriod").default(DEFAULTS.api.quotaLimit),
-        quotaPeriod: z.enum(API_QUOTA_PERIODS, expect("DAY, WEEK or MONTH", "the usage plan's quota period in api-key mode")).default(DEFAULTS.api.quotaPeriod),
-      }, section("api"))
-      .prefault({}),
-    bucket: z
-      .strictObject({
-        name: z
-          .string(expect("an S3 bucket name", "leave it out for user-<userId>-bucket"))
-          .regex(BUCKET_NAME, expect("an S3 bucket name of 3-63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit", "bucket names are global; pick one nobody else owns"))
-          .refine((name) => !name.includes("..") && !/^\d+\.\d+\.\d+\.\d+$/.test(name) && !name.startsWith("xn--"), expect("an S3 bucket name without '..', not an IP address, not starting with xn--", "bucket names are global; pick one nobody else owns"))
-          .optional(),
-        forceDestroy: z.boolean(expect("true or false", "true lets cdktf destroy delete a bucket that still holds objects")).default(DEFAULTS.bucket.forceDestroy),
-      }, section("bucket"))
-      .prefault({}),
-    monitoring: z
-      .strictObject({
-        alarmEmail: z
-          .string(expect("an e-mail address", "the alarm topic e-mails it; AWS asks the recipient to confirm"))
-          .regex(EMAIL, expect("an e-mail address like ops@example.com", "the alarm topic e-mails it; AWS asks the recipient to confirm"))
-          .optional(),
-        api5xxRatePercent: z
-          .number(expect("a percentage above 0 and at most 100", "alarm when more than this share of API requests fail with a 5XX"))
-          .positive(expect("a percentage above 0 and at most 100", "alarm when more than this share of API requests fail with a 5XX"))
-          .max(100, expect("a percentage above 0 and at most 100", "alarm when more than this share of API requests fail with a 5XX"))
-          .default(DEFAULTS.monitoring.api5xxRatePercent),
-        brokerDiskUsedPercent: z
-          .number(expect("a percentage above 0 and below 100", "alarm when a broker's data volume is fuller than this"))
-          .positive(expect("a percentage above 0 and below 100", "alarm when a broker's data volume is fuller than this"))
-          .lt(100, expect("a percentage above 0 and below 100", "alarm when a broker's data volume is fuller than this"))
-          .default(DEFAULTS.monitoring.brokerDiskUsedPercent),
-      }, section("monitoring"))
-      .prefault({}),
-    state: z
-      .strictObject({
-        backend: z.enum(["local", "s3"], expect("local or s3", "local keeps terraform.<stack>.tfstate in the project; s3 keeps it in a bucket you created")).default(DEFAULTS.state.backend),
-        bucket: z.string(expect("the name of an existing S3 bucket for the state", "create it first; it is not part of this stack")).regex(BUCKET_NAME, expect("an S3 bucket name", "create it first; it is not part of this stack")).optional(),
-        key: z.string(expect("the state object's key", "e.g. pipeline/terraform.tfstate")).min(1, expect("the state object's key", "e.g. pipeline/terraform.tfstate")).optional(),
-        region: z.string(expect("an AWS region like us-east-1", "the state bucket's region; leave it out for the stack's region")).regex(REGION, expect("an AWS region like us-east-1", "the state bucket's region; leave it out for the stack's region")).optional(),
-        useLockfile: z.boolean(expect("true or false", "S3 native state locking needs Terraform 1.10 or later")).default(DEFAULTS.state.useLockfile),
-      }, section("state"))
-      .prefault({}),
-    tags: z.record(z.string(), z.string(expect("a string tag value", "quote numbers and booleans")), expect("a map of tag names to values", "e.g. { Project: pinterest-pipeline }")).default({}),
-  },
-  expect("a mapping of settings", "start from pipeline.example.yaml"),
-);
+/**
+ * The schema of the config file. Built per parse rather than at module load: a command parses one
+ * file once, so it costs nothing, and it makes each test's coverage show which rules it exercises
+ * (mutation testing otherwise has to run every rule's mutants against every test, with a reload).
+ */
+const configSchema = () =>
+  z.strictObject(
+    {
+      userId: z
+        .string(expect("a lowercase id of 3-32 letters, digits or hyphens", 'set userId to your AiCore user id in quotes, e.g. "0a1b2c3d4e5f", so YAML keeps it a string'))
+        .regex(USER_ID, expect("a lowercase id of 3-32 letters, digits or hyphens, not starting or ending with a hyphen", "it prefixes every resource name and the S3 bucket name user-<userId>-bucket")),
+      region: z.string(expect("an AWS region like us-east-1", "set region")).regex(REGION, expect("an AWS region like us-east-1", "use the region code, not its display name")),
+      availabilityZones: z
+        .array(z.string(expect("an availability zone name like us-east-1a", "list zones of the configured region")), expect("a list of 2 or 3 availability zones", "list them explicitly so plans need no AWS call"))
+        .min(2, expect("at least 2 availability zones", "MSK needs brokers in 2 or 3 zones"))
+        .max(3, expect("at most 3 availability zones", "MSK places brokers in 2 or 3 zones")),
+      network: z
+        .strictObject({
+          vpcCidr: cidr("choose a private range such as 10.20.0.0/16").default(DEFAULTS.network.vpcCidr),
+          publicSubnetCidr: cidr("choose a block inside vpcCidr for the client host").default(DEFAULTS.network.publicSubnetCidr),
+          privateSubnetCidrs: z
+            .array(cidr("choose blocks inside vpcCidr, one per availability zone"), expect("a list of CIDR blocks, one per availability zone", "add one block per zone"))
+            .default([...DEFAULTS.network.privateSubnetCidrs]),
+        }, section("network"))
+        .prefault({}),
+      clientHost: z.strictObject({
+        instanceType: z.string(expect("an EC2 instance type like t3.small", "the REST proxy wants at least 2 GiB of memory")).default(DEFAULTS.clientHost.instanceType),
+        sshAllowedCidrs: z
+          .array(cidr("use your own public address as x.x.x.x/32"), expect("a list of CIDR blocks allowed to SSH to the client host", "add your public address as x.x.x.x/32"))
+          .min(1, expect("at least one CIDR block", "add your public address as x.x.x.x/32")),
+        allowSshFromAnywhere: z.boolean(expect("true or false", "set true only to accept SSH from 0.0.0.0/0 on purpose")).default(DEFAULTS.clientHost.allowSshFromAnywhere),
+        sshPublicKey: z.string(expect("an OpenSSH public key or the path of a .pub file", "e.g. ~/.ssh/id_ed25519.pub")),
+        sshUser: z.string(expect("the login user of the AMI", "Amazon Linux uses ec2-user")).regex(/^[a-z_][a-z0-9_-]{0,31}$/, expect("a POSIX user name", "Amazon Linux uses ec2-user")).default(DEFAULTS.clientHost.sshUser),
+        amiSsmParameter: z
+          .string(expect("an SSM public parameter path", "use /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"))
+          .regex(/^\/aws\/service\/ami-amazon-linux-latest\/al2023-ami-/, expect("an Amazon Linux 2023 SSM parameter path", "provisioning targets Amazon Linux 2023 (dnf, Corretto 17)"))
+          .default(DEFAULTS.clientHost.amiSsmParameter),
+        rootVolumeSizeGiB: positiveInt("a whole volume size in GiB from 8 to 16384", "the Kafka and Confluent tarballs need about 2 GiB", 16384).min(8, expect("a whole volume size in GiB from 8 to 16384", "the AMI itself needs 8 GiB")).default(DEFAULTS.clientHost.rootVolumeSizeGiB),
+      }, section("clientHost")),
+      msk: z
+        .strictObject({
+          kafkaVersion: z
+            .enum(MSK_KAFKA_VERSIONS, expect(`one of ${MSK_KAFKA_VERSIONS.join(", ")}`, "older MSK versions are past end of support"))
+            .default(DEFAULTS.msk.kafkaVersion),
+          brokerInstanceType: z.string(expect("an MSK broker type like kafka.t3.small", "see MSK broker sizes")).regex(/^(kafka|express)\.[a-z0-9]+\.[a-z0-9]+$/, expect("an MSK broker type like kafka.t3.small or kafka.m7g.large", "broker types start with kafka.")).default(DEFAULTS.msk.brokerInstanceType),
+          brokerCount: positiveInt("a whole number of brokers from 1 to 30", "use a multiple of the number of availability zones", 30).optional(),
+          ebsVolumeSizeGiB: positiveInt("an EBS size in GiB from 1 to 16384", "brokers need space for the topics' retention", 16384).default(DEFAULTS.msk.ebsVolumeSizeGiB),
+          defaultReplicationFactor: positiveInt("a replication factor of at least 1", "use 2 with 2 brokers, 3 with 3 or more").optional(),
+          logRetentionDays: retentionDays().default(DEFAULTS.msk.logRetentionDays),
+        }, section("msk"))
+        .prefault({}),
+      topics: z
+        .strictObject({
+          suffixes: z
+            .array(z.string(expect("a topic suffix of lowercase letters, digits, _ or -", "topics are named <userId>.<suffix>")).regex(TOPIC_SUFFIX, expect("a topic suffix of lowercase letters, digits, _ or -", "topics are named <userId>.<suffix>")), expect("a list of topic suffixes", "e.g. [pin, geo, user]"))
+            .min(1, expect("at least one topic suffix", "e.g. [pin, geo, user]"))
+            .default([...DEFAULTS.topics.suffixes]),
+          partitions: positiveInt("a partition count from 1 to 1000", "one partition keeps the seed's partition=0 layout", 1000).default(DEFAULTS.topics.partitions),
+        }, section("topics"))
+        .prefault({}),
+      software: z
+        .strictObject({
+          kafkaCliVersion: semver("the Apache Kafka CLI version", "leave it out to use the release matching msk.kafkaVersion").optional(),
+          confluentVersion: semver("a Confluent Platform community version", "e.g. 8.0.0; Confluent removes end-of-life versions from its archive").default(DEFAULTS.software.confluentVersion),
+          mskIamAuthVersion: semver("an aws-msk-iam-auth version", "e.g. 2.3.6").default(DEFAULTS.software.mskIamAuthVersion),
+          s3SinkPluginVersion: semver("a Confluent S3 sink connector version", "e.g. 10.6.0").default(DEFAULTS.software.s3SinkPluginVersion),
+        }, section("software"))
+        .prefault({}),
+      artifacts: z
+        .strictObject({
+          kafkaBaseUrl: baseUrl("point it at archive.apache.org/dist/kafka or a mirror of it").default(DEFAULTS.artifacts.kafkaBaseUrl),
+          confluentBaseUrl: baseUrl("point it at packages.confluent.io/archive or a mirror of it").default(DEFAULTS.artifacts.confluentBaseUrl),
+          mskIamAuthBaseUrl: baseUrl("point it at the aws-msk-iam-auth GitHub releases download URL or a mirror of it").default(DEFAULTS.artifacts.mskIamAuthBaseUrl),
+          kafkaSha256: sha256().optional(),
+          confluentSha256: sha256().optional(),
+          mskIamAuthSha256: sha256().optional(),
+        }, section("artifacts"))
+        .prefault({}),
+      connector: z
+        .strictObject({
+          pluginZipPath: z.string(expect("a path to the S3 sink connector zip", "download it from Confluent Hub; relative paths start at the config file's folder")).optional(),
+          kafkaConnectVersion: z.enum(["2.7.1", "3.7.x"], expect("2.7.1 or 3.7.x", "MSK Connect runs only these Kafka Connect versions")).default(DEFAULTS.connector.kafkaConnectVersion),
+          flushSize: positiveInt("a record count of at least 1", "1 writes one S3 object per record, as the seed does").default(DEFAULTS.connector.flushSize),
+          rotateScheduleIntervalMs: positiveInt("milliseconds from 1000 to 86400000", "records reach S3 at least this often; 60000 is a minute", 86_400_000)
+            .min(1000, expect("milliseconds from 1000 to 86400000", "records reach S3 at least this often; 60000 is a minute"))
+            .default(DEFAULTS.connector.rotateScheduleIntervalMs),
+          tasksMax: positiveInt("a task count from 1 to 64", "more tasks than partitions sit idle", 64).default(DEFAULTS.connector.tasksMax),
+          mcuCount: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)], expect("1, 2, 4 or 8", "MSK Connect sizes workers in these MCU steps")).default(DEFAULTS.connector.mcuCount),
+          workerCount: positiveInt("a worker count from 1 to 10", "each worker is billed per MCU-hour", 10).default(DEFAULTS.connector.workerCount),
+          logRetentionDays: retentionDays().default(DEFAULTS.connector.logRetentionDays),
+        }, section("connector"))
+        .prefault({}),
+      api: z
+        .strictObject({
+          stageName: z.string(expect("a stage name of letters, digits, _ or -", "e.g. prod")).regex(STAGE_NAME, expect("a stage name of letters, digits, _ or -", "e.g. prod")).default(DEFAULTS.api.stageName),
+          throttlingRateLimit: z.number(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).positive(expect("requests per second as a positive number", "API Gateway's account limit is 10000")).max(10000, expect("at most 10000 requests per second", "API Gateway's account limit is 10000")).default(DEFAULTS.api.throttlingRateLimit),
+          throttlingBurstLimit: positiveInt("a burst size from 1 to 5000", "API Gateway's account limit is 5000", 5000).default(DEFAULTS.api.throttlingBurstLimit),
+          accessLogRetentionDays: retentionDays().default(DEFAULTS.api.accessLogRetentionDays),
+          // access logging needs API Gateway's region-wide CloudWatch role; a shared account may already set it
+          manageAccountLoggingRole: z.boolean(expect("true or false", "set false when the account already has API Gateway's CloudWatch logging role, so this stack does not replace it")).default(DEFAULTS.api.manageAccountLoggingRole),
+          // the seed's layout (REST proxy port open to the internet) only as an explicit, acknowledged choice
+          exposure: z
+            .enum(API_EXPOSURES, expect("private or public", `private keeps the REST proxy port ${REST_PROXY_PORT} closed to the internet behind a VPC link; public is the seed's layout`))
+            .default(DEFAULTS.api.exposure),
+          acknowledgePublicProxy: z.boolean(expect("true or false", `set true only to accept the REST proxy port ${REST_PROXY_PORT} open to the internet with api.exposure: public`)).default(DEFAULTS.api.acknowledgePublicProxy),
+          auth: z
+            .enum(API_AUTH_MODES, expect("iam, api-key or none", "iam signs requests with SigV4; api-key sends x-api-key; none only in the acknowledged public mode"))
+            .default(DEFAULTS.api.auth),
+          quotaLimit: positiveInt("a whole number of requests per quota period", "api-key mode: each key's ceiling per api.quotaPeriod").default(DEFAULTS.api.quotaLimit),
+          quotaPeriod: z.enum(API_QUOTA_PERIODS, expect("DAY, WEEK or MONTH", "the usage plan's quota period in api-key mode")).default(DEFAULTS.api.quotaPeriod),
+        }, section("api"))
+        .prefault({}),
+      bucket: z
+        .strictObject({
+          name: z
+            .string(expect("an S3 bucket name", "leave it out for user-<userId>-bucket"))
+            .regex(BUCKET_NAME, expect("an S3 bucket name of 3-63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit", "bucket names are global; pick one nobody else owns"))
+            .refine((name) => !name.includes("..") && !/^\d+\.\d+\.\d+\.\d+$/.test(name) && !name.startsWith("xn--"), expect("an S3 bucket name without '..', not an IP address, not starting with xn--", "bucket names are global; pick one nobody else owns"))
+            .optional(),
+          forceDestroy: z.boolean(expect("true or false", "true lets cdktf destroy delete a bucket that still holds objects")).default(DEFAULTS.bucket.forceDestroy),
+        }, section("bucket"))
+        .prefault({}),
+      monitoring: z
+        .strictObject({
+          alarmEmail: z
+            .string(expect("an e-mail address", "the alarm topic e-mails it; AWS asks the recipient to confirm"))
+            .regex(EMAIL, expect("an e-mail address like ops@example.com", "the alarm topic e-mails it; AWS asks the recipient to confirm"))
+            .optional(),
+          api5xxRatePercent: z
+            .number(expect("a percentage above 0 and at most 100", "alarm when more than this share of API requests fail with a 5XX"))
+            .positive(expect("a percentage above 0 and at most 100", "alarm when more than this share of API requests fail with a 5XX"))
+            .max(100, expect("a percentage above 0 and at most 100", "alarm when more than this share of API requests fail with a 5XX"))
+            .default(DEFAULTS.monitoring.api5xxRatePercent),
+          brokerDiskUsedPercent: z
+            .number(expect("a percentage above 0 and below 100", "alarm when a broker's data volume is fuller than this"))
+            .positive(expect("a percentage above 0 and below 100", "alarm when a broker's data volume is fuller than this"))
+            .lt(100, expect("a percentage above 0 and below 100", "alarm when a broker's data volume is fuller than this"))
+            .default(DEFAULTS.monitoring.brokerDiskUsedPercent),
+        }, section("monitoring"))
+        .prefault({}),
+      state: z
+        .strictObject({
+          backend: z.enum(["local", "s3"], expect("local or s3", "local keeps terraform.<stack>.tfstate in the project; s3 keeps it in a bucket you created")).default(DEFAULTS.state.backend),
+          bucket: z.string(expect("the name of an existing S3 bucket for the state", "create it first; it is not part of this stack")).regex(BUCKET_NAME, expect("an S3 bucket name", "create it first; it is not part of this stack")).optional(),
+          key: z.string(expect("the state object's key", "e.g. pipeline/terraform.tfstate")).min(1, expect("the state object's key", "e.g. pipeline/terraform.tfstate")).optional(),
+          region: z.string(expect("an AWS region like us-east-1", "the state bucket's region; leave it out for the stack's region")).regex(REGION, expect("an AWS region like us-east-1", "the state bucket's region; leave it out for the stack's region")).optional(),
+          useLockfile: z.boolean(expect("true or false", "S3 native state locking needs Terraform 1.10 or later")).default(DEFAULTS.state.useLockfile),
+        }, section("state"))
+        .prefault({}),
+      tags: z.record(z.string(), z.string(expect("a string tag value", "quote numbers and booleans")), expect("a map of tag names to values", "e.g. { Project: pinterest-pipeline }")).default({}),
+    },
+    expect("a mapping of settings", "start from pipeline.example.yaml"),
+  );
 
-type ParsedConfig = z.output<typeof configSchema>;
+type ParsedConfig = z.output<ReturnType<typeof configSchema>>;
 
 /** The validated configuration, with every default applied and derived values resolved. */
 export interface PipelineConfig extends Omit<ParsedConfig, "software" | "clientHost" | "connector" | "msk"> {
@@ -273,10 +280,11 @@ export function parseConfig(text: string, options: ParseOptions): PipelineConfig
     );
   }
   const input: unknown = doc.toJS() ?? {};
-  const result = configSchema.safeParse(input);
+  const schema = configSchema();
+  const result = schema.safeParse(input);
   const problems = result.success ? [] : firstIssuePerMistypedSetting(result.error.issues).map((issue) => describeIssue(issue, input));
   // Cross-field rules run on every section that parsed, so one run reports every problem.
-  const sections = result.success ? result.data : parseSections(input);
+  const sections = result.success ? result.data : parseSections(schema, input);
   problems.push(...crossFieldProblems(sections));
   const sshPublicKey = sections.clientHost && resolveSshPublicKey(sections.clientHost.sshPublicKey, options.baseDir, problems);
   if (problems.length > 0 || !result.success) throw new ConfigError(options.source, problems);
@@ -293,11 +301,11 @@ export function parseConfig(text: string, options: ParseOptions): PipelineConfig
   };
 }
 
-function parseSections(input: unknown): Partial<ParsedConfig> {
+function parseSections(schema: ReturnType<typeof configSchema>, input: unknown): Partial<ParsedConfig> {
   const record = input !== null && typeof input === "object" ? (input as Record<string, unknown>) : {};
   const sections: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(configSchema.shape)) {
-    const parsed = (schema as z.ZodType).safeParse(record[key]);
+  for (const [key, sectionSchema] of Object.entries(schema.shape)) {
+    const parsed = (sectionSchema as z.ZodType).safeParse(record[key]);
     if (parsed.success) sections[key] = parsed.data;
   }
   return sections as Partial<ParsedConfig>;
