@@ -12,16 +12,22 @@ import { serviceSuites } from "./vitest.suites.mjs";
  * also answers the question that matters for these files: do their own tests kill the mutants?
  * And __tests__/infra/main-cli.test.ts fails on a clean tree under vitest (cdktf's DEP0044 warning
  * on the child's stderr), which stops Stryker before it starts.
+ *
+ * MUTATION_TESTS (comma-separated globs) narrows the suites further, to a module's own tests, e.g.
+ * `MUTATION_TESTS='__tests__/config/*.test.ts' npm run test:mutation -- stryker.scope.config.mjs --mutate lib/config.ts`:
+ * a suite that builds its fixtures at collection time (client-host.test.ts parses a config at module
+ * level) would otherwise make the mutants of the code it calls "static", each re-run with a reload.
  */
+const SCOPED_SUITES = [
+  "__tests__/policies/**/*.test.ts",
+  "__tests__/lib/**/*.test.ts",
+  "__tests__/config/**/*.test.ts",
+  "__tests__/provision/unit/**/*.test.ts",
+  "__tests__/emulation/**/*.test.ts",
+];
 export default defineConfig({
   test: {
-    include: [
-      "__tests__/policies/**/*.test.ts",
-      "__tests__/lib/**/*.test.ts",
-      "__tests__/config/**/*.test.ts",
-      "__tests__/provision/unit/**/*.test.ts",
-      "__tests__/emulation/**/*.test.ts",
-    ],
+    include: process.env.MUTATION_TESTS ? process.env.MUTATION_TESTS.split(",") : SCOPED_SUITES,
     exclude: serviceSuites,
     testTimeout: 60_000,
     hookTimeout: 180_000,

@@ -9,9 +9,11 @@ import { EXAMPLE_KEY, parse } from "./support";
 const EXAMPLE_PATH = resolve(REPO_ROOT, "pipeline.example.yaml");
 
 describe("pipeline.example.yaml", () => {
-  const example = loadConfig(EXAMPLE_PATH);
+  // loaded inside each test, not once at collection: mutation testing then sees which tests check the loader
+  const loadExample = () => loadConfig(EXAMPLE_PATH);
 
   it("is valid and resolves its key file to the key text", () => {
+    const example = loadExample();
     expect(example.userId).toBe("0a1b2c3d4e5f");
     expect(example.clientHost.sshPublicKey).toBe(EXAMPLE_KEY);
     expect(bucketName(example)).toBe("user-0a1b2c3d4e5f-bucket");
@@ -19,6 +21,7 @@ describe("pipeline.example.yaml", () => {
   });
 
   it("documents the defaults: with only its required settings (and its tags) the config is the same", () => {
+    const example = loadExample();
     const raw = parseYaml(readFileSync(EXAMPLE_PATH, "utf8")) as {
       userId: string;
       region: string;
@@ -37,6 +40,7 @@ describe("pipeline.example.yaml", () => {
   });
 
   it("documents the derived defaults of its commented-out settings", () => {
+    const example = loadExample();
     expect(example.software.kafkaCliVersion).toBe("3.8.1");
     expect(example.msk.defaultReplicationFactor).toBeUndefined();
     expect(example.connector.pluginZipPath).toBe(resolve(REPO_ROOT, "artifacts/confluentinc-kafka-connect-s3-10.6.0.zip"));
@@ -44,6 +48,7 @@ describe("pipeline.example.yaml", () => {
   });
 
   it("uses supported versions: MSK 3.8/3.9, Kafka Connect 3.7, Amazon Linux 2023", () => {
+    const example = loadExample();
     expect(["3.8.x", "3.9.x"]).toContain(example.msk.kafkaVersion);
     expect(example.connector.kafkaConnectVersion).toBe("3.7.x");
     expect(example.clientHost.amiSsmParameter).toMatch(/al2023-ami/);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type MariaDb, startMariaDb } from "../support/mariadb";
 import { REPO_ROOT } from "../support/paths";
+import { guardChildStreams } from "../support/child-streams";
 
 
 export interface CliResult {
@@ -38,10 +39,12 @@ const CLI_CWD = mkdtempSync(join(tmpdir(), "emulate-cli-"));
 
 export function runCli(args: readonly string[], timeoutMs = 60_000, env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...emulateNodeArgs(), ...args], { cwd: CLI_CWD, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: cliEnv(env) }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    guardChildStreams(
+      execFile(process.execPath, [...emulateNodeArgs(), ...args], { cwd: CLI_CWD, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: cliEnv(env) }, (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      }),
+    );
   });
 }
 

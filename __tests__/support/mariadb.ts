@@ -1,14 +1,16 @@
 /**
  * A real, private MariaDB server for tests and benchmarks: a fresh datadir in a temp directory,
- * a private socket, a free loopback port, no config files read (--no-defaults). Stopped by
- * {@link MariaDb.stop} and, as a safety net, when the process exits.
+ * a private socket, a free loopback port, a private tmpdir, no config files read (--no-defaults),
+ * so servers of test files running in parallel share nothing. Stopped by {@link MariaDb.stop} and,
+ * as a safety net, when the process exits.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
 import { freePort } from "./net";
+import { guardChildStreams } from "./child-streams";
 
 export interface MariaDb {
   readonly port: number;
@@ -29,9 +31,17 @@ export async function startMariaDb(): Promise<MariaDb> {
   const dir = mkdtempSync(join(tmpdir(), "emulation-mariadb-"));
   const datadir = join(dir, "data");
   const socket = join(dir, "mysqld.sock");
+  // the bootstrap's temporary tables (mysql.tmp_user_sys) and the server's go here, not to a shared /tmp
+  const privateTmp = join(dir, "tmp");
+  mkdirSync(privateTmp);
+  const env = { ...process.env, TMPDIR: privateTmp };
   // mariadbd refuses to run as root without --user=root; as another user --user must be that user
   const user = process.getuid?.() === 0 ? "root" : userInfo().username;
-  const install = spawnSync("mariadb-install-db", ["--no-defaults", `--user=${user}`, `--datadir=${datadir}`, "--auth-root-authentication-method=normal", "--skip-test-db"], { encoding: "utf8" });
+  const install = spawnSync(
+    "mariadb-install-db",
+    ["--no-defaults", `--user=${user}`, `--datadir=${datadir}`, `--tmpdir=${privateTmp}`, "--auth-root-authentication-method=normal", "--skip-test-db"],
+    { encoding: "utf8", env },
+  );
   if (install.error || install.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`mariadb-install-db failed: ${install.error?.message ?? install.stderr.slice(-500)} (${FIX})`);
@@ -39,12 +49,13 @@ export async function startMariaDb(): Promise<MariaDb> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = spawn(
+    const child = guardChildStreams(spawn(
       "mariadbd",
       [
         "--no-defaults",
         `--user=${user}`,
         `--datadir=${datadir}`,
+        `--tmpdir=${privateTmp}`,
         `--socket=${socket}`,
         `--port=${port}`,
         "--bind-address=127.0.0.1",
@@ -54,8 +65,8 @@ export async function startMariaDb(): Promise<MariaDb> {
         "--innodb-flush-log-at-trx-commit=2",
         "--max-connections=200",
       ],
-      { stdio: ["ignore", "ignore", "pipe"] },
-    );
+      { stdio: ["ignore", "ignore", "pipe"], env },
+    ));
     let log = "";
     child.stderr?.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
     try {

@@ -12,6 +12,7 @@ import { freePort } from "../support/net";
 import { REPO_ROOT } from "../support/paths";
 import { type S3TestServer, startS3Server } from "../support/s3-server";
 import { type AcceptedRecord, receiptLines, writeReceipts } from "../support/sink-simulator";
+import { guardChildStreams } from "../support/child-streams";
 
 export const USER_ID = "0a1b2c3d4e5f";
 export const BUCKET = `user-${USER_ID}-bucket`;
@@ -64,7 +65,7 @@ export interface CliRun {
 /** `npm run verify -- args` as a child process, reaching S3 only through AWS_ENDPOINT_URL_S3. */
 export function runVerifyCli(scenario: Scenario, args: readonly string[], onStderr: (text: string) => void = () => {}, timeoutMs = 90_000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "verify/main.ts"), ...args], {
+    const child = guardChildStreams(spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "verify/main.ts"), ...args], {
       cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -76,7 +77,7 @@ export function runVerifyCli(scenario: Scenario, args: readonly string[], onStde
         AWS_MAX_ATTEMPTS: "1",
       },
       stdio: ["ignore", "pipe", "pipe"],
-    });
+    }));
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));

@@ -5,6 +5,7 @@
  */
 import { spawn, type SpawnOptions } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { guardChildStreams } from "../../__tests__/support/child-streams";
 
 export interface MeasuredRun {
   readonly code: number;
@@ -21,7 +22,7 @@ const TICKS_PER_SECOND = 100;
 export function runMeasured(command: string, args: readonly string[], options: Pick<SpawnOptions, "cwd" | "env"> = {}): Promise<MeasuredRun> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(command, [...args], { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    const child = guardChildStreams(spawn(command, [...args], { ...options, stdio: ["ignore", "pipe", "pipe"] }));
     let peakKb = 0;
     let cpuTicks = 0;
     const timer = setInterval(() => {
