@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApplyContext } from "../../../provision/engine";
 import { OS_FACTS_SCRIPT } from "../../../provision/facts";
-import { archiveOperation, remoteFileOperation } from "../../../provision/ops/download";
+import { archiveOperation, LINK_SCRIPT, remoteFileOperation } from "../../../provision/ops/download";
 import { fileOperation } from "../../../provision/ops/file";
 import { MISSING_PACKAGES_SCRIPT } from "../../../provision/ops/packages";
 import { START_AND_WAIT_SCRIPT } from "../../../provision/ops/service";
@@ -174,6 +174,31 @@ describe("archive download on a real shell", () => {
     const s = { ...spec("3.8.1"), versionedDir: join(dir, "kafka_2.13-3.8.1"), link: join(dir, "kafka") };
     await expect(converge(archiveOperation("kafka cli", [], s))).rejects.toThrow(/kafka exists and is not a symlink \(move it away, then re-run\)/);
     expect(lstatSync(join(dir, "kafka")).isDirectory()).toBe(true);
+  });
+
+  it("flips the link atomically: the live link is only ever replaced by a rename (mv -T), never rewritten in place", () => {
+    const dir = join(root, "opt-flip");
+    mkdirSync(join(dir, "v1"), { recursive: true });
+    mkdirSync(join(dir, "v2"));
+    const link = join(dir, "kafka");
+    // ln and mv shims on PATH log each call, then run the real command
+    const shims = join(dir, "shims");
+    const log = join(dir, "calls.log");
+    mkdirSync(shims);
+    for (const tool of ["ln", "mv"]) writeFileSync(join(shims, tool), `#!/bin/sh\necho "${tool} $*" >> '${log}'\nexec /usr/bin/env -u PATH PATH=/usr/bin:/bin ${tool} "$@"\n`, { mode: 0o755 });
+    const env = { ...process.env, PATH: `${shims}:/usr/bin:/bin` };
+    for (const target of ["v1", "v2"]) execFileSync("sh", ["-c", LINK_SCRIPT, "sh", join(dir, target), link], { env });
+    expect(readlinkSync(link)).toBe(join(dir, "v2"));
+    const calls = readFileSync(log, "utf8").trim().split("\n");
+    expect(calls).toHaveLength(4);
+    for (const [i, target] of ["v1", "v2"].entries()) {
+      const tmp = calls[2 * i]?.match(/^ln -sfn (\S+) (\S+)$/);
+      expect(tmp?.[1]).toBe(join(dir, target));
+      expect(tmp?.[2]).not.toBe(link);
+      expect(tmp?.[2]?.startsWith(`${link}.provision-`)).toBe(true);
+      expect(calls[2 * i + 1]).toBe(`mv -T ${tmp?.[2]} ${link}`);
+    }
+    expect(leftovers(dir)).toEqual([]);
   });
 
   it("downloads a single file, verifies it, and re-downloads when its checksum drifts", async () => {
