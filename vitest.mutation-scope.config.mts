@@ -29,6 +29,9 @@ export default defineConfig({
   test: {
     include: process.env.MUTATION_TESTS ? process.env.MUTATION_TESTS.split(",") : SCOPED_SUITES,
     exclude: serviceSuites,
+    // one module graph for every test file and every mutant's run: each run otherwise re-imports
+    // zod, yaml and the AWS SDK per file (seconds a mutant); the unit suites share no mutable state
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 180_000,
   },

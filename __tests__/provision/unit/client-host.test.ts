@@ -51,8 +51,11 @@ const outputs: ClientHostOutputs = {
   topic_partitions: 1,
   dead_letter_topic: "0a1b2c3d4e5f-dlq",
 };
-const settings: ClientHostSettings = clientHostSettings(config, outputs);
-const paths = clientHostPaths(settings);
+/** This config's host settings and paths: computed inside each test, so mutation testing sees which tests cover them. */
+function fixture(): { settings: ClientHostSettings; paths: ReturnType<typeof clientHostPaths> } {
+  const settings = clientHostSettings(config, outputs);
+  return { settings, paths: clientHostPaths(settings) };
+}
 const dir = mkdtempSync(join(tmpdir(), "client-host-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -88,15 +91,19 @@ client.sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClient
   });
 
   it("the profile puts the jar on CLASSPATH and the CLI on PATH for login shells", () => {
+    const { paths } = fixture();
     const profile = classpathProfile({ jar: paths.iamJar, kafkaBin: "/opt/kafka/bin" });
     const result = spawnSync("sh", ["-c", `. "$1"; printf '%s\\n' "$CLASSPATH" "$PATH"`, "sh", writeTemp("profile.sh", profile)], { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } });
     expect(result.stdout).toBe(`/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar\n/usr/bin:/bin:/opt/kafka/bin\n`);
   });
 
-  const unitVars = { user: "kafka-rest", classpath: paths.iamJar, startScript: paths.restStart, propertiesFile: paths.restProperties, logDir: paths.restLogDir };
+  const unitVars = () => {
+    const { paths } = fixture();
+    return { user: "kafka-rest", classpath: paths.iamJar, startScript: paths.restStart, propertiesFile: paths.restProperties, logDir: paths.restLogDir };
+  };
 
   it("the unit runs kafka-rest-start as the proxy's own user with CLASSPATH, restarts on failure, and is wanted by multi-user", () => {
-    const unit = kafkaRestUnit(unitVars);
+    const unit = kafkaRestUnit(unitVars());
     expect(unit.startsWith(`${MANAGED_HEADER}\n`)).toBe(true);
     for (const line of [
       "User=kafka-rest",
@@ -113,14 +120,14 @@ client.sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClient
   it("the unit passes the real systemd-analyze verify (with ExecStart pointing at an executable)", () => {
     const start = writeTemp("kafka-rest-start", "#!/bin/sh\nexit 0\n");
     chmodSync(start, 0o755);
-    const good = writeTemp("kafka-rest.service", kafkaRestUnit({ ...unitVars, startScript: start }));
+    const good = writeTemp("kafka-rest.service", kafkaRestUnit({ ...unitVars(), startScript: start }));
     const verify = (file: string) => spawnSync("systemd-analyze", ["verify", file], { encoding: "utf8" });
     const ok = verify(good);
     expect(ok.error, "systemd-analyze is missing: apt-get install -y systemd (scripts/prereqs.d/25-provision-unit.sh does it)").toBeUndefined();
     expect(ok.stderr).toBe("");
     expect(ok.status).toBe(0);
     // the same check fails when the executable is missing, so it can catch a broken unit
-    const broken = writeTemp("broken.service", kafkaRestUnit({ ...unitVars, startScript: join(dir, "missing-start") }));
+    const broken = writeTemp("broken.service", kafkaRestUnit({ ...unitVars(), startScript: join(dir, "missing-start") }));
     expect(verify(broken).status).not.toBe(0);
   });
 });
@@ -133,6 +140,7 @@ function writeTemp(name: string, content: string): string {
 
 describe("the play", () => {
   it("has the contract's operations in order, with tags and notifications", () => {
+    const { settings } = fixture();
     const play = clientHostPlay(settings);
     expect(play.operations.map((op) => [op.name, op.tags.join(","), (op.notifies ?? []).join(",")])).toEqual([
       ["packages", "packages", ""],
@@ -151,6 +159,7 @@ describe("the play", () => {
   });
 
   it("derives artifact URLs from the configured base URLs and versions", () => {
+    const { settings, paths } = fixture();
     expect(artifactUrls(settings)).toEqual({
       kafka: "http://127.0.0.1:8000/kafka/3.8.1/kafka_2.13-3.8.1.tgz",
       confluent: "https://packages.confluent.io/archive/8.0/confluent-community-8.0.0.tar.gz",
@@ -165,6 +174,7 @@ describe("the play", () => {
 
 describe("settings: cluster facts from the outputs, the host's software from the config", () => {
   it("takes brokers, roles, region, topics, partitions and the Kafka CLI release from the outputs", () => {
+    const { settings } = fixture();
     expect(settings).toMatchObject({
       bootstrapServers: BROKERS,
       accessRoleArn: ROLE,
@@ -196,6 +206,7 @@ describe("settings: cluster facts from the outputs, the host's software from the
 
 /** Answers every probe of the play as a fresh (or, with converged, a fully provisioned) host would. */
 function simulatedHost(os: "amazon" | "debian", converged: boolean): FakeHost {
+  const { settings, paths } = fixture();
   const rendered = new Map<string, string>([
     [paths.profile, classpathProfile({ jar: paths.iamJar, kafkaBin: "/opt/kafka/bin" })],
     [paths.clientProperties, clientProperties({ roleArn: ROLE, region: REGION })],
@@ -231,6 +242,7 @@ function simulatedHost(os: "amazon" | "debian", converged: boolean): FakeHost {
 
 describe("whole play against simulated hosts", () => {
   it.each(["amazon", "debian"] as const)("--check on a fresh %s host reports every operation and both handlers as pending and sends only read-only probes", async (os) => {
+    const { settings } = fixture();
     const host = simulatedHost(os, false);
     const lines: string[] = [];
     const recap = await runPlay(host, clientHostPlay(settings), { check: true, print: (l) => lines.push(l) });
@@ -252,6 +264,7 @@ describe("whole play against simulated hosts", () => {
   });
 
   it("a converged host is all ok in 12 round trips (OS facts + one probe per operation)", async () => {
+    const { settings } = fixture();
     const host = simulatedHost("amazon", true);
     const lines: string[] = [];
     const recap = await runPlay(host, clientHostPlay(settings), { print: (l) => lines.push(l) });
@@ -261,6 +274,7 @@ describe("whole play against simulated hosts", () => {
   });
 
   it("--diff on a fresh host shows every managed file with its header", async () => {
+    const { settings, paths } = fixture();
     const host = simulatedHost("debian", false);
     const lines: string[] = [];
     await runPlay(host, clientHostPlay(settings), { check: true, diff: true, print: (l) => lines.push(l) });

@@ -91,11 +91,11 @@ describe("verifyHostKey", () => {
 describe("hostKeyDecision: the accept-or-refuse decision of provision/ssh.ts", () => {
   const FILE = ".provision/known_hosts";
   const decide = (text: string, acceptNew: boolean, blob = server.blob) => hostKeyDecision(parseKnownHosts(text), NAME, blob, { acceptNew, file: FILE });
-  const known = knownHostsLine(NAME, server.blob);
+  const known = () => knownHostsLine(NAME, server.blob);
 
   it("trusts a known key and records nothing, whether or not new keys are accepted", () => {
-    expect(decide(known, false)).toEqual({ trust: true });
-    expect(decide(known, true)).toEqual({ trust: true });
+    expect(decide(known(), false)).toEqual({ trust: true });
+    expect(decide(known(), true)).toEqual({ trust: true });
   });
 
   it("refuses an unknown key by default, with the message that names the fingerprint and the flag", () => {
