@@ -1,4 +1,7 @@
 /** Construct rules and the pure default builders, each alone. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { App, TerraformStack, Testing } from "../../lib/cdktf";
 import { dashboardUrl, Monitoring } from "../../constructs/monitoring";
@@ -11,8 +14,21 @@ import { loadBalancerName } from "../../constructs/private-link";
 import { encryptedRootVolume, secureMetadataOptions } from "../../constructs/kafka-client-host";
 import { PipelineStack, policySuppressions } from "../../constructs/pipeline-stack";
 import { exampleConfig, scratchDir } from "./helpers";
+import { REPO_ROOT } from "../support/paths";
 
 const scratch = scratchDir("infra-constructs-");
+
+/** Whether IPv4 block `inner` lies inside block `outer`. */
+function ipv4Within(outer: string, inner: string): boolean {
+  const parse = (cidr: string) => {
+    const [address, bits] = cidr.split("/");
+    return { base: address!.split(".").reduce((n, octet) => n * 256 + Number(octet), 0), bits: Number(bits) };
+  };
+  const o = parse(outer);
+  const i = parse(inner);
+  const size = (bits: number) => 2 ** (32 - bits);
+  return i.bits >= o.bits && i.base >= o.base && i.base + size(i.bits) <= o.base + size(o.bits);
+}
 afterAll(scratch.cleanup);
 
 /** A cluster in a bare stack with `subnetCount` subnets. */
@@ -60,14 +76,21 @@ describe("secure defaults", () => {
     expect(encryptedRootVolume(30)).toEqual({ deviceName: "/dev/xvda", ebs: { volumeSize: 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } });
   });
 
-  it("uses the documented address plan when none is given", () => {
-    expect(networkDefaults({ namePrefix: "u", region: "us-east-1", availabilityZones: ["us-east-1a"], sshAllowedCidrs: ["1.2.3.4/32"] })).toEqual({
-      vpcCidr: "10.20.0.0/16",
-      publicSubnetCidr: "10.20.0.0/24",
-      privateSubnetCidrs: ["10.20.10.0/24", "10.20.11.0/24", "10.20.12.0/24"],
-      // the REST proxy port is admitted from no address block unless the caller asks (the seed's layout)
-      restProxyAllowedCidrs: [],
-    });
+  it("uses the address plan pipeline.example.yaml documents when none is given: every subnet inside the VPC, none overlapping, one private block per zone up to 3", () => {
+    const base = { namePrefix: "u", region: "us-east-1", availabilityZones: ["us-east-1a"], sshAllowedCidrs: ["1.2.3.4/32"] };
+    const plan = networkDefaults(base);
+    const documented = (parseYaml(readFileSync(join(REPO_ROOT, "pipeline.example.yaml"), "utf8")) as { network: Record<string, unknown> }).network;
+    expect({ vpcCidr: plan.vpcCidr, publicSubnetCidr: plan.publicSubnetCidr, privateSubnetCidrs: plan.privateSubnetCidrs }).toEqual(documented);
+    // the REST proxy port is admitted from no address block unless the caller asks (the seed's layout)
+    expect(plan.restProxyAllowedCidrs).toEqual([]);
+    const subnets = [plan.publicSubnetCidr, ...plan.privateSubnetCidrs];
+    expect(plan.privateSubnetCidrs).toHaveLength(3);
+    for (const subnet of subnets) expect(ipv4Within(plan.vpcCidr, subnet), subnet).toBe(true);
+    for (const [i, a] of subnets.entries()) for (const b of subnets.slice(i + 1)) expect(ipv4Within(a, b) || ipv4Within(b, a), `${a} ${b}`).toBe(false);
+    // what the caller gives wins, each setting on its own
+    expect(networkDefaults({ ...base, vpcCidr: "10.0.0.0/16" })).toMatchObject({ vpcCidr: "10.0.0.0/16", publicSubnetCidr: plan.publicSubnetCidr, privateSubnetCidrs: plan.privateSubnetCidrs });
+    expect(networkDefaults({ ...base, publicSubnetCidr: "10.20.1.0/24" })).toMatchObject({ vpcCidr: plan.vpcCidr, publicSubnetCidr: "10.20.1.0/24" });
+    expect(networkDefaults({ ...base, privateSubnetCidrs: ["10.20.20.0/24"], restProxyAllowedCidrs: ["0.0.0.0/0"] })).toMatchObject({ privateSubnetCidrs: ["10.20.20.0/24"], restProxyAllowedCidrs: ["0.0.0.0/0"] });
   });
 
   const PRIVATE_API = { exposure: "private", acknowledgePublicProxy: false, auth: "iam" };

@@ -13,6 +13,12 @@ const { tf: seedTf } = synthPipeline(seedConfig);
 const USER = "0a1b2c3d4e5f";
 const clusterArn = refTo(tf, "aws_msk_cluster", "kafka_cluster", "arn");
 
+/** A security group rule with every attribute but its description: what it allows, from or to where, on which group. */
+function ruleOf(rule: Record<string, unknown>): Record<string, unknown> {
+  const { description: _description, ...rest } = rule;
+  return rest;
+}
+
 /** The statement with `sid`, from the policy document the reference names. */
 function statement(reference: string, sid: string): Statement {
   const found = policyStatements(tf, reference).find((s) => s.sid === sid);
@@ -47,8 +53,17 @@ describe("network", () => {
 
   it("routes only the public subnet to the internet gateway", () => {
     const route = onlyResource(tf, "aws_route");
+    const publicRoutes = refTo(tf, "aws_route_table", "public-routes", "id");
     expect(route).toMatchObject({ destination_cidr_block: "0.0.0.0/0", gateway_id: refTo(tf, "aws_internet_gateway", "internet-gateway", "id") });
-    expect(route.route_table_id).toBe(refTo(tf, "aws_route_table", "public-routes", "id"));
+    expect(route.route_table_id).toBe(publicRoutes);
+    // no inline routes either, and the table with the internet route serves the public subnet and nothing else
+    const tables = Object.values(resourcesOf(tf, "aws_route_table"));
+    expect(tables).toHaveLength(2);
+    for (const table of tables) expect(table.route).toBeUndefined();
+    const associations = Object.values(resourcesOf(tf, "aws_route_table_association"));
+    expect(associations.filter((a) => a.route_table_id === publicRoutes).map((a) => a.subnet_id)).toEqual([refTo(tf, "aws_subnet", "public-subnet", "id")]);
+    expect(associations.filter((a) => a.route_table_id !== publicRoutes).map((a) => a.subnet_id)).toEqual([refTo(tf, "aws_subnet", "private-subnet-0", "id"), refTo(tf, "aws_subnet", "private-subnet-1", "id")]);
+    expect(resourcesOf(tf, "aws_main_route_table_association")).toEqual({});
   });
 
   it("attaches an S3 gateway endpoint to the public and private route tables", () => {
@@ -60,7 +75,9 @@ describe("network", () => {
   });
 
   it("declares every security group rule as a standalone resource, never inline", () => {
-    for (const group of Object.values(resourcesOf(tf, "aws_security_group"))) {
+    const groups = Object.values(resourcesOf(tf, "aws_security_group"));
+    expect(groups).toHaveLength(4);
+    for (const group of groups) {
       expect(group.ingress).toBeUndefined();
       expect(group.egress).toBeUndefined();
     }
@@ -69,45 +86,48 @@ describe("network", () => {
   it("admits SSH to the client only from the configured blocks, and the REST proxy port only from the private link's NLB", () => {
     const clientSg = refTo(tf, "aws_security_group", "client-sg", "id");
     const ingress = Object.values(resourcesOf(tf, "aws_vpc_security_group_ingress_rule")).filter((r) => r.security_group_id === clientSg);
-    expect(ingress.map((r) => [r.ip_protocol, r.from_port, r.to_port, r.cidr_ipv4, r.cidr_ipv6, r.referenced_security_group_id])).toEqual([
-      ["tcp", 22, 22, "203.0.113.10/32", undefined, undefined],
-      ["tcp", 8082, 8082, undefined, undefined, refTo(tf, "aws_security_group", "nlb-sg", "id")],
+    // whole rules: a second port, another protocol, an IPv6 block or a prefix list would each be an extra attribute
+    expect(ingress.map(ruleOf)).toEqual([
+      { security_group_id: clientSg, ip_protocol: "tcp", from_port: 22, to_port: 22, cidr_ipv4: "203.0.113.10/32" },
+      { security_group_id: clientSg, ip_protocol: "tcp", from_port: 8082, to_port: 8082, referenced_security_group_id: refTo(tf, "aws_security_group", "nlb-sg", "id") },
     ]);
   });
 
   it("in the seed's layout, admits SSH from the configured blocks and the REST proxy port from anywhere, as the seed did", () => {
     const clientSg = refTo(seedTf, "aws_security_group", "client-sg", "id");
     const ingress = Object.values(resourcesOf(seedTf, "aws_vpc_security_group_ingress_rule")).filter((r) => r.security_group_id === clientSg);
-    expect(ingress.map((r) => [r.from_port, r.to_port, r.cidr_ipv4]).sort()).toEqual([
-      [22, 22, "203.0.113.10/32"],
-      [8082, 8082, "0.0.0.0/0"],
+    expect(ingress.map(ruleOf)).toEqual([
+      { security_group_id: clientSg, ip_protocol: "tcp", from_port: 8082, to_port: 8082, cidr_ipv4: "0.0.0.0/0" },
+      { security_group_id: clientSg, ip_protocol: "tcp", from_port: 22, to_port: 22, cidr_ipv4: "203.0.113.10/32" },
     ]);
   });
 
   it("admits 9098 on the brokers only from the client and the connector security groups", () => {
     const mskSg = refTo(tf, "aws_security_group", "msk-sg", "id");
     const ingress = Object.values(resourcesOf(tf, "aws_vpc_security_group_ingress_rule")).filter((r) => r.security_group_id === mskSg);
-    expect(ingress.map((r) => [r.from_port, r.to_port, r.referenced_security_group_id, r.cidr_ipv4]).sort()).toEqual(
-      [
-        [9098, 9098, refTo(tf, "aws_security_group", "client-sg", "id"), undefined],
-        [9098, 9098, refTo(tf, "aws_security_group", "connector-sg", "id"), undefined],
-      ].sort(),
-    );
+    expect(ingress.map(ruleOf)).toEqual([
+      { security_group_id: mskSg, ip_protocol: "tcp", from_port: 9098, to_port: 9098, referenced_security_group_id: refTo(tf, "aws_security_group", "client-sg", "id") },
+      { security_group_id: mskSg, ip_protocol: "tcp", from_port: 9098, to_port: 9098, referenced_security_group_id: refTo(tf, "aws_security_group", "connector-sg", "id") },
+    ]);
   });
 
   it("lets the connector out only to the brokers and to S3's prefix list", () => {
     const connectorSg = refTo(tf, "aws_security_group", "connector-sg", "id");
     const egress = Object.values(resourcesOf(tf, "aws_vpc_security_group_egress_rule")).filter((r) => r.security_group_id === connectorSg);
-    expect(egress.map((r) => [r.from_port, r.referenced_security_group_id ?? r.prefix_list_id])).toEqual([
-      [9098, refTo(tf, "aws_security_group", "msk-sg", "id")],
-      [443, refTo(tf, "aws_vpc_endpoint", "s3-endpoint", "prefix_list_id")],
+    expect(egress.map(ruleOf)).toEqual([
+      { security_group_id: connectorSg, ip_protocol: "tcp", from_port: 9098, to_port: 9098, referenced_security_group_id: refTo(tf, "aws_security_group", "msk-sg", "id") },
+      { security_group_id: connectorSg, ip_protocol: "tcp", from_port: 443, to_port: 443, prefix_list_id: refTo(tf, "aws_vpc_endpoint", "s3-endpoint", "prefix_list_id") },
     ]);
   });
 
   it("adds one SSH rule per configured block", () => {
     const { tf: two } = synthPipeline(exampleConfig((doc) => (doc.clientHost.sshAllowedCidrs = ["203.0.113.10/32", "198.51.100.0/24"])));
-    const ssh = Object.values(resourcesOf(two, "aws_vpc_security_group_ingress_rule")).filter((r) => r.from_port === 22);
-    expect(ssh.map((r) => r.cidr_ipv4).sort()).toEqual(["198.51.100.0/24", "203.0.113.10/32"]);
+    const clientSg = refTo(two, "aws_security_group", "client-sg", "id");
+    const ssh = Object.values(resourcesOf(two, "aws_vpc_security_group_ingress_rule")).filter((r) => r.security_group_id === clientSg && r.referenced_security_group_id === undefined);
+    expect(ssh.map(ruleOf)).toEqual([
+      { security_group_id: clientSg, ip_protocol: "tcp", from_port: 22, to_port: 22, cidr_ipv4: "203.0.113.10/32" },
+      { security_group_id: clientSg, ip_protocol: "tcp", from_port: 22, to_port: 22, cidr_ipv4: "198.51.100.0/24" },
+    ]);
   });
 });
 
@@ -164,6 +184,7 @@ describe("IAM", () => {
   });
 
   it("has no dependency cycle: no role's trust policy refers to that role", () => {
+    expect(Object.keys(roles)).toHaveLength(5);
     for (const [name, role] of Object.entries(roles)) {
       const trust = JSON.stringify(policyStatements(tf, role.assume_role_policy));
       expect(trust).not.toContain(`aws_iam_role.${name}.`);
@@ -171,7 +192,14 @@ describe("IAM", () => {
   });
 
   it("lets the instance role do nothing but assume the access role and the produce role", () => {
-    const policy = Object.values(resourcesOf(tf, "aws_iam_role_policy")).find((p) => p.role === refTo(tf, "aws_iam_role", "instance-role", "id"));
+    // its one inline policy is all it has: no other inline policy, no managed policy attached
+    const policies = Object.values(resourcesOf(tf, "aws_iam_role_policy")).filter((p) => p.role === refTo(tf, "aws_iam_role", "instance-role", "id"));
+    expect(policies).toHaveLength(1);
+    const [policy] = policies;
+    expect(Object.values(resourcesOf(tf, "aws_iam_role_policy_attachment")).filter((a) => String(a.role).includes("instance-role"))).toEqual([]);
+    expect(resourcesOf(tf, "aws_iam_policy_attachment")).toEqual({});
+    expect(instanceRole.managed_policy_arns).toBeUndefined();
+    expect(instanceRole.inline_policy).toBeUndefined();
     expect(policyStatements(tf, policy.policy)).toEqual([
       { sid: "AssumeKafkaRoles", effect: "Allow", actions: ["sts:AssumeRole"], resources: [refTo(tf, "aws_iam_role", "access-role", "arn"), refTo(tf, "aws_iam_role", "produce-role", "arn")] },
     ]);
@@ -185,7 +213,12 @@ describe("IAM", () => {
   });
 
   it("lets the produce role connect and write exactly the pipeline's topics, and nothing else", () => {
-    const policy = Object.values(resourcesOf(tf, "aws_iam_role_policy")).find((p) => p.role === refTo(tf, "aws_iam_role", "produce-role", "id"));
+    const policies = Object.values(resourcesOf(tf, "aws_iam_role_policy")).filter((p) => p.role === refTo(tf, "aws_iam_role", "produce-role", "id"));
+    expect(policies).toHaveLength(1);
+    const [policy] = policies;
+    expect(Object.values(resourcesOf(tf, "aws_iam_role_policy_attachment")).filter((a) => String(a.role).includes("produce-role"))).toEqual([]);
+    expect(resourceNamed(tf, "aws_iam_role", "produce-role").managed_policy_arns).toBeUndefined();
+    expect(resourceNamed(tf, "aws_iam_role", "produce-role").inline_policy).toBeUndefined();
     const topicArn = (topic: string) => `\${replace(${clusterArn.slice(2, -1)}, ":cluster/", ":topic/")}/${topic}`;
     expect(policyStatements(tf, policy.policy)).toEqual([
       { sid: "Cluster", effect: "Allow", actions: ["kafka-cluster:Connect", "kafka-cluster:WriteDataIdempotently"], resources: [clusterArn] },
@@ -205,8 +238,11 @@ describe("IAM", () => {
     expect(statement(policy.policy, "PipelineTopics").resources).toEqual([topicArns]);
     expect(statement(policy.policy, "PipelineTopics").actions).toEqual(expect.arrayContaining(["kafka-cluster:CreateTopic", "kafka-cluster:WriteData", "kafka-cluster:ReadData", "kafka-cluster:DescribeTopic"]));
     expect(statement(policy.policy, "ConsumerGroups")).toMatchObject({ actions: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"], resources: [groupArns] });
-    for (const s of policyStatements(tf, policy.policy)) {
-      expect(s.actions!.every((a) => a.startsWith("kafka-cluster:") && !a.includes("*"))).toBe(true);
+    const statements = policyStatements(tf, policy.policy);
+    expect(statements.map((s) => s.sid)).toEqual(["Cluster", "PipelineTopics", "ConsumerGroups", "DeadLetterTopic", "SinkConsumerGroup"]);
+    for (const s of statements) {
+      expect(s.actions!.length, s.sid).toBeGreaterThan(0);
+      for (const action of s.actions!) expect(action, s.sid).toMatch(/^kafka-cluster:[A-Za-z]+$/);
     }
   });
 
@@ -215,7 +251,10 @@ describe("IAM", () => {
   });
 
   it("grants no action on every resource anywhere", () => {
-    for (const document of Object.values(tf.data!.aws_iam_policy_document)) {
+    const documents = Object.values(tf.data!.aws_iam_policy_document);
+    expect(documents.length).toBeGreaterThan(5);
+    for (const document of documents) {
+      expect((document.statement as Statement[]).length).toBeGreaterThan(0);
       for (const s of document.statement as Statement[]) {
         if (s.effect === "Deny") continue;
         expect(s.actions?.includes("*") && s.resources?.includes("*")).not.toBe(true);
@@ -414,9 +453,15 @@ describe("S3 sink connector", () => {
   });
 
   it("lets only kafkaconnect.amazonaws.com of this account assume the execution role", () => {
-    const [trust] = policyStatements(tf, role.assume_role_policy);
-    expect(trust.principals).toEqual([{ type: "Service", identifiers: ["kafkaconnect.amazonaws.com"] }]);
-    expect(trust.condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: [`\${element(split(":", ${clusterArn.slice(2, -1)}), 4)}`] }]);
+    // one statement, whole: a second statement or another principal would let someone else in
+    expect(policyStatements(tf, role.assume_role_policy)).toEqual([
+      {
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: ["kafkaconnect.amazonaws.com"] }],
+        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [`\${element(split(":", ${clusterArn.slice(2, -1)}), 4)}`] }],
+      },
+    ]);
   });
 
   it("grants the execution role the pipeline topics, Connect's internal topics and group, and the bucket, before the connector starts", () => {
@@ -475,6 +520,10 @@ describe("ingest API", () => {
     const methods = Object.values(resourcesOf(tf, "aws_api_gateway_method"));
     expect(methods).toHaveLength(3);
     expect(methods.map((m) => [m.http_method, m.authorization, m.api_key_required, m.rest_api_id])).toEqual(Array(3).fill(["POST", "AWS_IAM", false, api]));
+    // one method on each topic resource, none on /topics itself or the root
+    const topicResourceIds = Object.keys(resourcesOf(tf, "aws_api_gateway_resource")).filter((id) => !id.includes("topics-resource")).map((id) => `\${aws_api_gateway_resource.${id}.id}`);
+    expect(topicResourceIds).toHaveLength(3);
+    expect(methods.map((m) => m.resource_id).sort()).toEqual(topicResourceIds.sort());
     expect(JSON.stringify(tf.resource.aws_api_gateway_resource)).not.toContain("{proxy+}");
   });
 

@@ -1,14 +1,28 @@
 /** lib/cli-run: exit codes, the error line and the no-stack-trace rule every command follows. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CommandFailure, errorText, EXIT, exitCodeOf, runCli } from "../../lib/cli-run";
+import { REPO_ROOT } from "../support/paths";
 
 class ActionableError extends Error {
   readonly exitCode = 2;
 }
 
 describe("EXIT", () => {
-  it("has the documented codes", () => {
-    expect(EXIT).toEqual({ ok: 0, failure: 1, usage: 2, drift: 3 });
+  it("has the codes of the README's exit-code table, each with its meaning", () => {
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8").split("\n");
+    const header = readme.indexOf("| code | meaning |");
+    expect(header).toBeGreaterThan(0);
+    const after = readme.slice(header + 2);
+    const rows = after.slice(0, after.findIndex((line) => !line.startsWith("| ")));
+    const documented = new Map(rows.map((row) => { const [, code, meaning] = row.split("|").map((cell) => cell.trim()); return [Number(code), meaning] as const; }));
+    expect([...documented.keys()]).toEqual([0, 1, 2, 3]);
+    expect(Object.keys(EXIT)).toEqual(["ok", "failure", "usage", "drift"]);
+    expect(documented.get(EXIT.ok)).toMatch(/^success/);
+    expect(documented.get(EXIT.failure)).toMatch(/^failure/);
+    expect(documented.get(EXIT.usage)).toMatch(/^bad usage or input/);
+    expect(documented.get(EXIT.drift)).toMatch(/found drift/);
   });
 });
 

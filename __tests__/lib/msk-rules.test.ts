@@ -1,11 +1,9 @@
 /** lib/msk-rules: MSK's sizing rules, shared by the config loader and the KafkaCluster construct. */
 import { describe, expect, it, vi } from "vitest";
-import { DEFAULTS } from "../../lib/defaults";
 import { brokerCountProblem, defaultBrokerCount, replicationFactorProblem } from "../../lib/msk-rules";
 
 describe("defaultBrokerCount", () => {
-  it("is the zone count times brokersPerZone", () => {
-    expect(DEFAULTS.msk.brokersPerZone).toBe(1);
+  it("is one broker per zone, as pipeline.example.yaml documents", () => {
     expect(defaultBrokerCount(2)).toBe(2);
     expect(defaultBrokerCount(3)).toBe(3);
   });

@@ -11,8 +11,25 @@ const FIX =
 const RULE = "[ec2-no-rest-proxy-from-anywhere]";
 
 describe("ec2-no-rest-proxy-from-anywhere", () => {
-  it("checks the contract's REST proxy port", () => {
-    expect(REST_PROXY_PORT).toBe(8082);
+  it("guards port 8082 itself: a rule at, starting at or ending at 8082 fails over IPv4 and IPv6, its neighbours 8081 and 8083 pass", () => {
+    // hand-written JSON with the port as a number, so the rule is checked against 8082 and not against its own constant
+    const ipv4 = (from: number, to: number) => ({ type: "ingress", protocol: "tcp", from_port: from, to_port: to, cidr_blocks: ["0.0.0.0/0"] });
+    const ipv6 = (from: number, to: number) => ({ ip_protocol: "tcp", from_port: from, to_port: to, cidr_ipv6: "::/0" });
+    const messages = ec2NoRestProxyFromAnywhere
+      .check({
+        resource: {
+          aws_security_group_rule: { at: ipv4(8082, 8082), starts_at: ipv4(8082, 9000), ends_at: ipv4(8000, 8082), below: ipv4(8081, 8081), above: ipv4(8083, 8083), around: ipv4(8000, 8081) },
+          aws_vpc_security_group_ingress_rule: { at6: ipv6(8082, 8082), starts_at6: ipv6(8082, 8083), below6: ipv6(8080, 8081), above6: ipv6(8083, 65535) },
+        },
+      })
+      .map((f) => f.message);
+    expect(messages).toEqual([
+      `${RULE} aws_security_group_rule.at: allows tcp port 8082 from 0.0.0.0/0 ${FIX}`,
+      `${RULE} aws_security_group_rule.starts_at: allows tcp ports 8082-9000, port 8082 included, from 0.0.0.0/0 ${FIX}`,
+      `${RULE} aws_security_group_rule.ends_at: allows tcp ports 8000-8082, port 8082 included, from 0.0.0.0/0 ${FIX}`,
+      `${RULE} aws_vpc_security_group_ingress_rule.at6: allows tcp port 8082 from ::/0 ${FIX}`,
+      `${RULE} aws_vpc_security_group_ingress_rule.starts_at6: allows tcp ports 8082-8083, port 8082 included, from ::/0 ${FIX}`,
+    ]);
   });
 
   it("fails for the seed's VPC ingress rule: tcp 8082 from 0.0.0.0/0", () => {

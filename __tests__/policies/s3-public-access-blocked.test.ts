@@ -86,10 +86,17 @@ describe("s3-public-access-blocked: several blocks, string booleans, unnamed buc
   });
 
   it("counts a reference to the bucket's id or name only, not to another attribute", () => {
-    const messages = check({ aws_s3_bucket: { data: { bucket: "data" } }, aws_s3_bucket_public_access_block: { by_arn: { bucket: "${aws_s3_bucket.data.arn}", ...FLAGS } } });
-    expect(messages).toEqual([
-      "[s3-public-access-blocked] aws_s3_bucket.data: no aws_s3_bucket_public_access_block refers to it (add one with block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets all true)",
-    ]);
+    const NONE = "[s3-public-access-blocked] aws_s3_bucket.data: no aws_s3_bucket_public_access_block refers to it (add one with block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets all true)";
+    const referredBy = (bucket: string) => check({ aws_s3_bucket: { data: { bucket: "data" }, other: { bucket: "other" } }, aws_s3_bucket_public_access_block: { block: { bucket, ...FLAGS }, other_block: { bucket: "other", ...FLAGS } } });
+    // each accepted form alone
+    expect(referredBy("${aws_s3_bucket.data.id}")).toEqual([]);
+    expect(referredBy("${aws_s3_bucket.data.bucket}")).toEqual([]);
+    expect(referredBy("data")).toEqual([]);
+    // another attribute, or the same attribute of another bucket, is not this bucket's block
+    expect(referredBy("${aws_s3_bucket.data.arn}")).toEqual([NONE]);
+    expect(referredBy("${aws_s3_bucket.data.region}")).toEqual([NONE]);
+    expect(referredBy("${aws_s3_bucket.other.id}")).toEqual([NONE]);
+    expect(referredBy("${aws_s3_bucket.data_2.id}")).toEqual([NONE]);
   });
 
   it("does not give a bucket without a literal name the block of another bucket without one", () => {

@@ -257,9 +257,23 @@ describe("whole play against simulated hosts", () => {
     expect(lines.filter((l) => l.startsWith("  would create topic "))).toEqual(
       ["0a1b2c3d4e5f.pin", "0a1b2c3d4e5f.geo", "0a1b2c3d4e5f.user", "0a1b2c3d4e5f-dlq"].map((t) => `  would create topic ${t} with 1 partition (the Kafka CLI is not installed yet)`),
     );
-    expect(host.commands.every((c) => c.argv[2] !== WRITE_PENDING_SCRIPT)).toBe(true);
-    // reads only: gathers of root-owned files use sudo, but nothing that writes runs
+    // reads only: gathers of root-owned files use sudo, but nothing that writes runs; each command is one of the play's probes
     expect(host.commands).toHaveLength(12);
+    const PROBES = new Map<string, string>([
+      [OS_FACTS_SCRIPT, "os"],
+      [MISSING_PACKAGES_SCRIPT.dnf, "packages"],
+      [MISSING_PACKAGES_SCRIPT.apt, "packages"],
+      [ARCHIVE_FACTS_SCRIPT, "archive"],
+      [REMOTE_FILE_FACTS_SCRIPT, "remote file"],
+      [FILE_FACTS_SCRIPT, "file"],
+      [LIST_TOPICS_SCRIPT, "topics"],
+      [USER_FACTS_SCRIPT, "user"],
+      [SERVICE_FACTS_SCRIPT, "service"],
+    ]);
+    expect(host.commands.map((c) => PROBES.get(c.argv[2] as string) ?? c.line)).toEqual([
+      "os", "packages", "archive", "remote file", "file", "file", "topics", "user", "archive", "file", "file", "service",
+    ]);
+    expect(host.commands.filter((c) => c.argv[2] === WRITE_PENDING_SCRIPT)).toEqual([]);
     expect(exitCode(recap, true)).toBe(3);
   });
 
@@ -268,6 +282,7 @@ describe("whole play against simulated hosts", () => {
     const host = simulatedHost("amazon", true);
     const lines: string[] = [];
     const recap = await runPlay(host, clientHostPlay(settings), { print: (l) => lines.push(l) });
+    expect(lines).toHaveLength(11);
     expect(lines.every((l) => l.startsWith("ok: [fake] "))).toBe(true);
     expect(recap).toEqual({ ok: 11, changed: 0, failed: 0, skipped: 0 });
     expect(host.roundTrips).toBe(12);
@@ -278,7 +293,7 @@ describe("whole play against simulated hosts", () => {
     const host = simulatedHost("debian", false);
     const lines: string[] = [];
     await runPlay(host, clientHostPlay(settings), { check: true, diff: true, print: (l) => lines.push(l) });
-    for (const path of [paths.profile, paths.clientProperties, paths.restProperties, paths.restUnit]) expect(lines).toContain(`  +++ ${path}\tdesired`);
+    expect(lines.filter((l) => l.startsWith("  +++ "))).toEqual([paths.profile, paths.clientProperties, paths.restProperties, paths.restUnit].map((path) => `  +++ ${path}\tdesired`));
     expect(lines).toContain(`  +bootstrap.servers=${BROKERS}`);
   });
 });

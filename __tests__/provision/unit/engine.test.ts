@@ -97,7 +97,9 @@ describe("runPlay", () => {
       "systemctl restart app",
       `rm -f ${PENDING_HANDLERS_FILE}`,
     ]);
-    expect(host.commands.filter((c) => c.argv[2] === WRITE_PENDING_SCRIPT || c.argv[0] === "rm").every((c) => c.options.sudo)).toBe(true);
+    // the two pending-record writes and the final rm, each with sudo
+    const recordCommands = host.commands.filter((c) => c.argv[2] === WRITE_PENDING_SCRIPT || c.argv[0] === "rm");
+    expect(recordCommands.map((c) => c.options.sudo)).toEqual([true, true, true]);
     expect(recap).toEqual({ ok: 0, changed: 5, failed: 0, skipped: 0 });
   });
 
@@ -180,6 +182,8 @@ describe("runPlay", () => {
     const { lines, recap } = await converge(host, play(), { tags: new Set(["other"]) });
     expect(lines).toEqual(["skipped: [fake] brokers", "skipped: [fake] unit", "changed: [fake] other"]);
     expect(recap).toEqual({ ok: 0, changed: 1, failed: 0, skipped: 2 });
+    // only the tagged operation wrote; the skipped ones neither wrote nor queued their handlers
+    expect(host.writes).toEqual(["write other o1"]);
   });
 
   it("--verbose prints the changes and the notes", async () => {
@@ -191,6 +195,7 @@ describe("runPlay", () => {
     const host = new StatefulFakeHost(new Map(), [], "sudo: a password is required ");
     await expect(converge(host, play())).rejects.toThrow(SudoError);
     await expect(converge(host, play())).rejects.toThrow(/^\[fake\] sudo -n failed for user ec2-user: sudo: a password is required \(fix: give ec2-user passwordless sudo/);
+    expect(host.commands.length).toBeGreaterThan(0);
     expect(host.commands.every((c) => c.argv[2] === OS_FACTS_SCRIPT)).toBe(true);
   });
 });

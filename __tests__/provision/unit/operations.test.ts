@@ -3,6 +3,10 @@
  * Fixtures are the probes' real output formats; apply runs against a FakeHost that records
  * the command lines the remote shell would receive.
  */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ApplyContext } from "../../../provision/engine";
 import type { OsFacts } from "../../../provision/facts";
@@ -45,8 +49,29 @@ describe("packages", () => {
     expect(host.commands[1].options.timeoutMs).toBeGreaterThanOrEqual(600_000);
   });
 
-  it("the Debian install refreshes the index only inside the install command", () => {
-    expect(APT_INSTALL_SCRIPT).toBe(`apt-get -o DPkg::Lock::Timeout=300 update -qq && apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$@"`);
+  it("the Debian install refreshes the index only inside the install command, waits for the dpkg lock, and installs nothing when the refresh fails", () => {
+    // the real script in a real shell, with a stand-in apt-get on PATH that logs its arguments
+    const dir = mkdtempSync(join(tmpdir(), "apt-install-"));
+    try {
+      const log = join(dir, "calls.log");
+      writeFileSync(join(dir, "apt-get"), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${log}"\n[ "$APT_UPDATE_FAILS" = 1 ] && [ "$3" = update ] && exit 100\nexit 0\n`);
+      chmodSync(join(dir, "apt-get"), 0o755);
+      const install = (env: Record<string, string>) =>
+        spawnSync("sh", ["-c", APT_INSTALL_SCRIPT, "sh", "openjdk-17-jre-headless", "curl"], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin`, ...env } });
+      expect(install({}).status).toBe(0);
+      expect(readFileSync(log, "utf8").split("\n")).toEqual([
+        "-o DPkg::Lock::Timeout=300 update -qq",
+        "-o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends openjdk-17-jre-headless curl",
+        "",
+      ]);
+      rmSync(log);
+      expect(install({ APT_UPDATE_FAILS: "1" }).status).toBe(100);
+      expect(readFileSync(log, "utf8")).toBe("-o DPkg::Lock::Timeout=300 update -qq\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // and the probe never refreshes the index: it only reads what is installed
+    expect(MISSING_PACKAGES_SCRIPT.apt).not.toMatch(/apt-get[^|;&]*update/);
   });
 
   it("plans nothing when nothing is missing", async () => {
