@@ -20,7 +20,29 @@ describe("msk-iam-auth-only", () => {
 
   it("fails when SASL is configured with IAM off", () => {
     const messages = findings(mskIamAuthOnly, (stack) => new MskCluster(stack, "cluster", { ...MSK_REQUIRED, clientAuthentication: { sasl: { iam: false, scram: true } } }));
-    expect(messages).toEqual(["[msk-iam-auth-only] aws_msk_cluster.cluster: client_authentication.sasl.iam is false (set it to true)"]);
+    expect(messages).toEqual([
+      "[msk-iam-auth-only] aws_msk_cluster.cluster: client_authentication.sasl.iam is false (set it to true)",
+      "[msk-iam-auth-only] aws_msk_cluster.cluster: client_authentication.sasl.scram is true (set it to false or leave it out: clients authenticate with IAM only)",
+    ]);
+  });
+
+  it("fails when SASL/SCRAM passwords are allowed beside IAM", () => {
+    const messages = findings(mskIamAuthOnly, (stack) => new MskCluster(stack, "cluster", { ...MSK_REQUIRED, clientAuthentication: { sasl: { iam: true, scram: true } } }));
+    expect(messages).toEqual(["[msk-iam-auth-only] aws_msk_cluster.cluster: client_authentication.sasl.scram is true (set it to false or leave it out: clients authenticate with IAM only)"]);
+  });
+
+  it("fails when TLS client certificates are allowed beside IAM", () => {
+    const ca = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/abc";
+    const messages = findings(mskIamAuthOnly, (stack) => new MskCluster(stack, "cluster", { ...MSK_REQUIRED, clientAuthentication: { sasl: { iam: true }, tls: { certificateAuthorityArns: [ca] } } }));
+    expect(messages).toEqual([`[msk-iam-auth-only] aws_msk_cluster.cluster: client_authentication.tls.certificate_authority_arns is ["${ca}"] (remove the tls block: clients authenticate with IAM only)`]);
+  });
+
+  it("passes with SCRAM explicitly off and a TLS block without certificate authorities", () => {
+    const messages = findings(
+      mskIamAuthOnly,
+      (stack) => new MskCluster(stack, "cluster", { ...MSK_REQUIRED, clientAuthentication: { sasl: { iam: true, scram: false }, tls: { certificateAuthorityArns: [] }, unauthenticated: false } }),
+    );
+    expect(messages).toEqual([]);
   });
 
   it("passes with SASL/IAM and unauthenticated access off", () => {
