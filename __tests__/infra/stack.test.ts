@@ -26,6 +26,40 @@ function statement(reference: string, sid: string): Statement {
   return found;
 }
 
+/** `type.name` of the one resource of `type` whose logical name has `fragment`: how depends_on names it. */
+function address(type: string, fragment: string): string {
+  return refTo(tf, type, fragment, "id").slice(2, -4);
+}
+
+describe("ordering dependencies", () => {
+  it("every depends_on the stack has exists for an ordering reason, and names exactly what must come first", () => {
+    const dependencies = Object.fromEntries(
+      Object.entries(tf.resource).flatMap(([type, resources]) =>
+        Object.entries(resources as Record<string, { depends_on?: string[] }>)
+          .filter(([, resource]) => resource.depends_on !== undefined)
+          .map(([name, resource]) => [`${type}.${name}`, resource.depends_on]),
+      ),
+    );
+    const topics = ["0a1b2c3d4e5fpin", "0a1b2c3d4e5fgeo", "0a1b2c3d4e5fuser"];
+    expect(dependencies).toEqual({
+      // S3 rejects a bucket policy that grants public access while the block is still being applied
+      [address("aws_s3_bucket_policy", "policy")]: [address("aws_s3_bucket_public_access_block", "public-access")],
+      // a VPC link needs an NLB that forwards somewhere
+      [address("aws_api_gateway_vpc_link", "vpc-link")]: [address("aws_lb_listener", "listener")],
+      // the account setting checks the role can write logs; the stage's access logs need the setting
+      [address("aws_api_gateway_account", "account")]: [address("aws_iam_role_policy_attachment", "cloudwatch-role-policy")],
+      [address("aws_api_gateway_stage", "stage")]: [address("aws_api_gateway_account", "account")],
+      // a deployment snapshots the API: every method and integration must exist first
+      [address("aws_api_gateway_deployment", "deployment")]: topics.flatMap((topic) => [
+        address("aws_api_gateway_method", `topic-${topic}-method`),
+        address("aws_api_gateway_integration", `topic-${topic}-integration`),
+      ]),
+      // the connector starts at once: its role's permissions and the S3 endpoint must be in place
+      [address("aws_mskconnect_connector", "connector")]: [address("aws_iam_role_policy", "execution-permissions"), address("aws_vpc_endpoint", "s3-endpoint")],
+    });
+  });
+});
+
 describe("provider and data sources", () => {
   it("configures the region and the config's tags as default tags", () => {
     expect(tf.provider.aws).toEqual([{ region: "us-east-1", default_tags: [{ tags: { Project: "pinterest-pipeline" } }] }]);
