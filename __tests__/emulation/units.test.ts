@@ -224,6 +224,40 @@ describe("flags and credentials", () => {
     expect(usage(["run", "--auth", "iam"])[1]).toBe("--auth is only used with --url (the outputs file's api_auth says how to authenticate) (see: npm run emulate -- --help)");
   });
 
+  it("conflicting flags: each pair is refused with exit 2, naming both flags and which one to keep", () => {
+    const url = ["--url", "http://x/dev"];
+    expect(usage(["run", ...url, "--user-id", "u", "--outputs", "o.json"])).toEqual([2, "--url and --outputs both given: pass one (--outputs <file> from cdktf deploy, or --url <invoke URL> --user-id <id>) (see: npm run emulate -- --help)"]);
+    expect(usage(["redrive", ...url, "--outputs", "o.json"])).toEqual([2, "--url and --outputs both given: pass one (--outputs <file> from cdktf deploy, or --url <invoke URL> --user-id <id>) (see: npm run emulate -- --help)"]);
+    expect(usage(["run", "--user-id", "u"])).toEqual([2, "--user-id is only used with --url (an outputs file already names the user id) (see: npm run emulate -- --help)"]);
+    expect(usage(["run", "--outputs", "o.json", "--region", "us-east-1"])).toEqual([2, "--region is only used with --url (the outputs file names the region) (see: npm run emulate -- --help)"]);
+    expect(usage(["run", "--count", "5", "--duration", "5"])).toEqual([2, "--count and --duration both given: pass one (see: npm run emulate -- --help)"]);
+    // each alone is fine: --duration replaces the default count, --topics replaces --user-id
+    expect(parseCommand(["run", "--duration", "5"])).not.toHaveProperty("count");
+    expect(parseCommand(["run", ...url, "--topics", "a,b,c"])).toMatchObject({ url: "http://x/dev", topics: ["a", "b", "c"] });
+  });
+
+  it("numeric flags accept their limits and refuse one step past them", () => {
+    const accepted = (flag: string, value: string) => (parseCommand(["run", flag, value]) as unknown as Record<string, unknown>);
+    expect(accepted("--batch", "1").batch).toBe(1);
+    expect(accepted("--batch", "10000").batch).toBe(10000);
+    expect(usage(["run", "--batch", "10001"])[0]).toBe(2);
+    expect(accepted("--concurrency", "256").concurrency).toBe(256);
+    expect(usage(["run", "--concurrency", "257"])[1]).toBe('--concurrency: got "257", expected an integer 1-256 (e.g. --concurrency 8) (see: npm run emulate -- --help)');
+    expect(usage(["run", "--concurrency", "0"])[0]).toBe(2);
+    expect(accepted("--max-retries", "0").maxRetries).toBe(0);
+    expect(accepted("--max-retries", "100").maxRetries).toBe(100);
+    expect(usage(["run", "--max-retries", "101"])[0]).toBe(2);
+    expect(usage(["run", "--max-retries", "-1"])[0]).toBe(2);
+    expect(accepted("--timeout-ms", "10").timeoutMs).toBe(10);
+    expect(usage(["run", "--timeout-ms", "9"])[0]).toBe(2);
+    expect(accepted("--rate", "0.1").rate).toBe(0.1);
+    expect(usage(["run", "--rate", "0.09"])[0]).toBe(2);
+    expect(accepted("--duration", "604800").durationSec).toBe(604800);
+    expect(usage(["run", "--duration", "604801"])[0]).toBe(2);
+    expect(parseCommand(["seed-db", "--rows", "10000000"])).toMatchObject({ rows: 10_000_000 });
+    expect(usage(["seed-db", "--rows", "10000001"])[0]).toBe(2);
+  });
+
   it("credentials: every key present, PORT a port", () => {
     expect(parseDbCreds("HOST: h\nUSER: u\nPASSWORD: 123\nDATABASE: d\nPORT: '3307'\n", "c.yaml")).toEqual({ host: "h", user: "u", password: "123", database: "d", port: 3307, source: "c.yaml" });
     expect(() => parseDbCreds("HOST: h\nUSER: u\nDATABASE: d\n", "c.yaml")).toThrow("c.yaml: missing PASSWORD, PORT (add PASSWORD: <value>, PORT: <value>; see db_creds.example.yaml)");
