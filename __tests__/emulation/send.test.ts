@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { createAuthenticator } from "../../emulation/auth";
 import { readDeadLetters } from "../../emulation/dead-letters";
 import { redriveDeadLetters, runEmulation, type EmulationOptions, type EventSource } from "../../emulation/emulator";
 import { generateEvent, TABLE_ROLES, type TableRole } from "../../emulation/rows";
@@ -222,5 +223,39 @@ describe("whole runs against the REST double, in process", () => {
     expect(summary).toMatchObject({ events: 21, sent: 21, acknowledged: 21, failed: 0 });
     expect(existsSync(redrive.deadLetterPath)).toBe(false);
     expect(rest.acknowledged.map((record) => `${record.topic}#${eventOf(record.topic, record.value)}`).sort()).toEqual(dead.map((record) => `${record.topic}#${record.event}`).sort());
+  });
+
+  it("signs every request with SigV4 for execute-api in the API's region; the double verifies each signature", async () => {
+    const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "session" };
+    const rest = await startRest({ auth: { mode: "iam", credentials, region: "eu-west-1" } });
+    const authenticator = await createAuthenticator({ mode: "iam", region: "eu-west-1" }, async () => credentials);
+    const summary = await runEmulation(memorySource(10), { ...options(rest.url, { count: 10, batch: 5 }), ...(authenticator ? { authenticator } : {}) });
+    expect(summary).toMatchObject({ acknowledged: 30, failed: 0, requests: 6 });
+    expect(rest.requests).toMatchObject({ total: 6, forbidden: 0 });
+  });
+
+  it("a signature for another region is refused once: the run stops with API Gateway's 403, nothing retried", async () => {
+    const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
+    const rest = await startRest({ auth: { mode: "iam", credentials, region: "eu-west-1" } });
+    const authenticator = await createAuthenticator({ mode: "iam", region: "us-east-1" }, async () => credentials);
+    const summary = await runEmulation(memorySource(10), { ...options(rest.url, { count: 10, batch: 5, concurrency: 1 }), ...(authenticator ? { authenticator } : {}) });
+    expect(summary.fatal).toMatch(/answered 403/);
+    expect(summary).toMatchObject({ acknowledged: 0, retried: 0, requests: 1, failed: 5 });
+    expect(rest.requests.forbidden).toBe(1);
+  });
+
+  it("sends the API key on every request; expired credentials stop before anything is posted", async () => {
+    const rest = await startRest({ auth: { mode: "api-key", apiKey: "k-123" } });
+    const authenticator = await createAuthenticator({ mode: "api-key", apiKey: "k-123" });
+    const summary = await runEmulation(memorySource(4), { ...options(rest.url, { count: 4, batch: 4 }), ...(authenticator ? { authenticator } : {}) });
+    expect(summary).toMatchObject({ acknowledged: 12, failed: 0 });
+    expect(rest.requests).toMatchObject({ total: 3, forbidden: 0 });
+    const expired = new Date(Date.now() - 1000);
+    await expect(createAuthenticator({ mode: "iam", region: "eu-west-1" }, async () => ({ accessKeyId: "a", secretAccessKey: "b", expiration: expired }))).rejects.toThrow(
+      `the AWS credentials for SigV4 signing expired at ${expired.toISOString()} (refresh them: aws sso login, or new temporary keys)`,
+    );
+    await expect(createAuthenticator({ mode: "iam", region: "eu-west-1" }, () => Promise.reject(new Error("Could not load credentials from any providers\nmore")))).rejects.toThrow(
+      /^no AWS credentials for SigV4 signing \(set AWS_ACCESS_KEY_ID .*\): Could not load credentials from any providers$/,
+    );
   });
 });
