@@ -4,13 +4,13 @@
  * Kafka REST double in this process, fed by an in-memory event source. The MariaDB-backed suite
  * (run.test.ts) covers the same flow through the CLI; this one runs anywhere and under mutation testing.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createAuthenticator } from "../../emulation/auth";
-import { readDeadLetters } from "../../emulation/dead-letters";
+import { DeadLetterFile, readDeadLetters, redriveDeadLetterPath } from "../../emulation/dead-letters";
 import { redriveDeadLetters, runEmulation, type EmulationOptions, type EventSource } from "../../emulation/emulator";
 import { generateEvent, TABLE_ROLES, type TableRole } from "../../emulation/rows";
 import { abandonedRecords, failureAction, notRetriedReason, stopReasonForRetry, type PendingRecord } from "../../emulation/send-queue";
@@ -132,6 +132,54 @@ describe("abandonedRecords: what a stopped run dead-letters from a job it will n
   it("a redrive keeps untried records too: they came from a dead-letter file and must not vanish", () => {
     const untried = [record(3, 0), record(4, 0)];
     expect(abandonedRecords(untried, true, "interrupted")).toEqual({ records: untried, reason: "not sent, the run stopped: interrupted" });
+  });
+});
+
+describe("the dead-letter file", () => {
+  it("is created only by the first dead letter, appended to, and read back in order as postable JSON", () => {
+    const path = join(dir, "dl-roundtrip.ndjson");
+    const file = new DeadLetterFile(path);
+    expect(existsSync(path)).toBe(false);
+    file.write("u.pin", { event: 7, json: '{"index":7,"title":"a \\"b\\""}', attempts: 3 }, "HTTP 500 (gave up after 3 attempts)");
+    file.write("u.geo", { event: 8, json: '{"ind":8}', attempts: 1 }, "x");
+    file.close();
+    new DeadLetterFile(path).close();
+    const again = new DeadLetterFile(path);
+    again.write("u.user", { event: 9, json: '{"ind":9}', attempts: 2 }, "y");
+    again.close();
+    expect(readFileSync(path, "utf8").split("\n")).toEqual([
+      '{"topic":"u.pin","event":7,"reason":"HTTP 500 (gave up after 3 attempts)","attempts":3,"value":{"index":7,"title":"a \\"b\\""}}',
+      '{"topic":"u.geo","event":8,"reason":"x","attempts":1,"value":{"ind":8}}',
+      '{"topic":"u.user","event":9,"reason":"y","attempts":2,"value":{"ind":9}}',
+      "",
+    ]);
+    expect(file.written + again.written).toBe(3);
+    expect(readDeadLetters(path)).toEqual([
+      { topic: "u.pin", event: 7, json: '{"index":7,"title":"a \\"b\\""}' },
+      { topic: "u.geo", event: 8, json: '{"ind":8}' },
+      { topic: "u.user", event: 9, json: '{"ind":9}' },
+    ]);
+  });
+
+  it("refuses a file that is missing, or a line that is not JSON or not a dead letter, naming the file and the line", () => {
+    const missing = join(dir, "no-such.ndjson");
+    expect(() => readDeadLetters(missing)).toThrow(`--dead-letter ${missing}: not found (pass the dead-letter file a run wrote, e.g. --dead-letter dead-letter.ndjson)`);
+    const path = join(dir, "dl-bad.ndjson");
+    const good = '{"topic":"u.pin","event":1,"reason":"r","attempts":1,"value":{"index":1}}';
+    writeFileSync(path, `${good}\n\n{oops\n`);
+    expect(() => readDeadLetters(path)).toThrow(`--dead-letter ${path}: line 3 is not JSON (fix or delete the line; dead letters are written by npm run emulate -- run)`);
+    writeFileSync(path, `${good}\n${good.replace('"event":1', '"event":-1')}\n`);
+    expect(() => readDeadLetters(path)).toThrow(new RegExp(`^--dead-letter ${path}: line 2: event: .* \\(expected \\{"topic","event","reason","attempts","value"\\}\\)$`));
+    writeFileSync(path, `${good.replace('"reason":"r",', '')}\n`);
+    expect(() => readDeadLetters(path)).toThrow(/: line 1: reason: /);
+    writeFileSync(path, `${good.replace("}}", '},"extra":1}')}\n`);
+    expect(() => readDeadLetters(path)).toThrow(/: line 1: line: .*extra/);
+  });
+
+  it("redrive writes its own failures to a fresh file beside the input, named by the UTC time", () => {
+    const now = new Date("2026-12-02T10:11:12.345Z");
+    expect(redriveDeadLetterPath("out/dead-letter.ndjson", now)).toBe("out/dead-letter.redrive-20261202T101112.345Z.ndjson");
+    expect(redriveDeadLetterPath("dl.txt", now)).toBe("dl.txt.redrive-20261202T101112.345Z.ndjson");
   });
 });
 
