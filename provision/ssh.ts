@@ -83,7 +83,7 @@ export class SshHost implements Host {
         const stderr: Buffer[] = [];
         let code = -1;
         const timer = setTimeout(() => {
-          stream.signal("KILL");
+          sendSignal(stream, "KILL");
           stream.close();
           reject(new RemoteCommandError(this.name, "exec", describeCommand(argv, options), -1, `timed out after ${timeoutMs / 1000} s`));
         }, timeoutMs);
@@ -149,6 +149,16 @@ function openSocket(host: string, port: number, timeoutMs: number): Promise<Sock
       resolve(sock);
     });
   });
+}
+
+/**
+ * Sends a "signal" channel request. ssh2's `stream.signal()` sends nothing once our side of the
+ * channel is at EOF (it requires the stream writable and the channel 'open'), and exec ends stdin
+ * at once, so the KILL of a timed-out command never left; RFC 4254 allows requests after EOF.
+ */
+function sendSignal(stream: ClientChannel, name: string): void {
+  const channel = stream as unknown as { outgoing: { id: number; state: string }; _client: { _protocol: { signal(id: number, name: string): void } } };
+  if (channel.outgoing.state === "open" || channel.outgoing.state === "eof") channel._client._protocol.signal(channel.outgoing.id, name);
 }
 
 /** SSH handshake, host key check and authentication over `sock`; the client is ready when it resolves. */

@@ -75,6 +75,10 @@ export async function startSshServer(options: { hostKey: KeyPair; user: string; 
     });
     client.on("session", (acceptSession) => {
       const session = acceptSession();
+      // ssh2's Server drops every channel request after the client's EOF (it marks the session as
+      // ending), but a client ends stdin before it may need to send a "signal"; sshd, and RFC 4254,
+      // take requests until the channel is closed. Keep the session open to them.
+      Object.defineProperty(session, "_ending", { get: () => false, set: () => {} });
       let child: ChildProcess | undefined;
       session.on("signal", (accept, _reject, info) => {
         seen.signals.push(info.name);

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { HostKeyError, fingerprint, hostKeyErrorMessage, knownHostsLine } from "../../../provision/known-hosts";
 import { RemoteCommandError } from "../../../provision/remote";
 import { ConnectError, SshHost, type SshTarget } from "../../../provision/ssh";
@@ -113,8 +113,9 @@ describe("exec over a connection to a known host", () => {
     expect(await host.exec(["printf", "%s|", "a b", "it's", "$(id)", "", "`id`", '"q"', "a\nb"])).toEqual({ stdout: "a b|it's|$(id)||`id`|\"q\"|a\nb|", stderr: "", code: 0 });
   });
 
-  it("a command past its timeout: RemoteCommandError, and the connection still works", async () => {
+  it("a command past its timeout: RemoteCommandError, the command is sent KILL, the connection still works", async () => {
     const host = await connect(target(knownHostsFile(`${knownHostsLine(serverName(), hostKey.blob)}\n`)));
+    const seen = server.connections.at(-1)!;
     const started = Date.now();
     const error = await host.exec(["sleep", "5"], { timeoutMs: 300 }).then(
       () => undefined,
@@ -124,6 +125,9 @@ describe("exec over a connection to a known host", () => {
     expect(error).toBeInstanceOf(RemoteCommandError);
     expect(error?.message).toBe("[127.0.0.1] exec: command exited -1: env LC_ALL=C sleep 5: timed out after 0.3 s");
     expect((error as RemoteCommandError).code).toBe(-1);
+    // the server got the signal request and the command died of it (closing the channel alone leaves it running)
+    await vi.waitFor(() => expect(seen.ends).toEqual(["SIGKILL"]), { timeout: 2_000 });
+    expect(seen.signals).toEqual(["KILL"]);
     expect(await host.exec(["echo", "still here"])).toEqual({ stdout: "still here\n", stderr: "", code: 0 });
     expect(host.roundTrips).toBe(2);
   });
