@@ -157,8 +157,11 @@ function openSocket(host: string, port: number, timeoutMs: number): Promise<Sock
  * at once, so the KILL of a timed-out command never left; RFC 4254 allows requests after EOF.
  */
 function sendSignal(stream: ClientChannel, name: string): void {
-  const channel = stream as unknown as { outgoing: { id: number; state: string }; _client: { _protocol: { signal(id: number, name: string): void } } };
-  if (channel.outgoing.state === "open" || channel.outgoing.state === "eof") channel._client._protocol.signal(channel.outgoing.id, name);
+  // ssh2 internals (pinned at 1.17.0, where the unit tests check the KILL arrives); the public call otherwise
+  const channel = stream as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, name: string): void } } };
+  const protocol = channel._client?._protocol;
+  if (protocol && channel.outgoing && (channel.outgoing.state === "open" || channel.outgoing.state === "eof")) protocol.signal(channel.outgoing.id, name);
+  else stream.signal(name);
 }
 
 /** SSH handshake, host key check and authentication over `sock`; the client is ready when it resolves. */
