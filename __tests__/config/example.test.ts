@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
-import { bucketName, loadConfig, topicNames } from "../../lib/config";
+import { bucketName, deadLetterTopicName, loadConfig, topicNames } from "../../lib/config";
 import { REPO_ROOT } from "../support/paths";
 import { EXAMPLE_KEY, parse } from "./support";
 
@@ -18,6 +18,8 @@ describe("pipeline.example.yaml", () => {
     expect(example.clientHost.sshPublicKey).toBe(EXAMPLE_KEY);
     expect(bucketName(example)).toBe("user-0a1b2c3d4e5f-bucket");
     expect(topicNames(example)).toEqual(["0a1b2c3d4e5f.pin", "0a1b2c3d4e5f.geo", "0a1b2c3d4e5f.user"]);
+    // the S3 sink's dead-letter topic: no dot, so no sink topic pattern <userId>.* matches it
+    expect(deadLetterTopicName(example)).toBe("0a1b2c3d4e5f-dlq");
   });
 
   it("documents the defaults: with only its required settings (and its tags) the config is the same", () => {

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
@@ -28,6 +28,26 @@ describe("config loader", () => {
     expect(() => loadConfig(path)).toThrow(
       `${path}: 1 problem\n  config: got file not found, expected a readable YAML file (copy pipeline.example.yaml to pipeline.yaml and edit it, or pass --config <file>)`,
     );
+  });
+
+  it("fails for a path that is not a readable file with the system's reason, as a ConfigError with exit code 2", () => {
+    const error = (() => {
+      try {
+        loadConfig(workdir);
+      } catch (err) {
+        return err as ConfigError;
+      }
+      throw new Error("expected a ConfigError");
+    })();
+    expect([error.name, error.exitCode, error.problems]).toEqual([
+      "ConfigError",
+      2,
+      ["config: got EISDIR: illegal operation on a directory, read, expected a readable YAML file (copy pipeline.example.yaml to pipeline.yaml and edit it, or pass --config <file>)"],
+    ]);
+  });
+
+  it("resolves a plugin zip path under ~/ from the home directory", () => {
+    expect(parse(withSetting("connector.pluginZipPath", "~/plugins/s3.zip")).connector.pluginZipPath).toBe(join(homedir(), "plugins/s3.zip"));
   });
 
   it("fails for invalid YAML with the line of the error", () => {
