@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { command, renderCommand, shellQuote } from "../../../provision/remote";
+import { command, describeCommand, type ExecResult, type Host, isSudoRefusal, parseKeyValues, RemoteCommandError, renderCommand, run, shellQuote, SudoError } from "../../../provision/remote";
 
 const NASTY = [
   "",
@@ -79,5 +79,73 @@ describe("command", () => {
     expect(command(["A=B", "x"])).toBe("'A=B' x");
     const result = spawnSync("sh", ["-c", command(["A=B"])], { encoding: "utf8" });
     expect(result.stderr).toMatch(/A=B: (not found|command not found)/);
+  });
+});
+
+describe("run: how a command's outcome becomes a result or an error", () => {
+  const hostAnswering = (result: ExecResult): Host => ({
+    name: "h1",
+    user: "ec2-user",
+    exec: async () => result,
+    close: async () => {},
+  } as unknown as Host);
+
+  it("returns stdout when the command exits 0", async () => {
+    expect(await run(hostAnswering({ stdout: "a=1\n", stderr: "warning\n", code: 0 }), "probe", ["true"])).toBe("a=1\n");
+  });
+
+  it("a failure names host, operation, exit code, the one-line command and the last five lines of stderr (stdout when stderr is empty)", async () => {
+    const stderr = ["l1", "l2", "l3", "l4", "l5", "l6", ""].join("\n");
+    await expect(run(hostAnswering({ stdout: "", stderr, code: 3 }), "write file", ["sh", "-c", "set -eu\nfalse", "sh", "x y"], { sudo: true })).rejects.toThrow(
+      new RemoteCommandError("h1", "write file", "sudo -n env LC_ALL=C sh -c 'set -eu ...' sh 'x y'", 3, stderr),
+    );
+    const error = await run(hostAnswering({ stdout: "out1\nout2\n", stderr: " \n", code: 1 }), "probe", ["false"]).catch((err: Error) => err);
+    expect(error).toBeInstanceOf(RemoteCommandError);
+    expect((error as Error).message).toBe("[h1] probe: command exited 1: env LC_ALL=C false: out1 | out2");
+    expect(new RemoteCommandError("h1", "probe", "false", 2, "", "").message).toBe("[h1] probe: command exited 2: false");
+    expect(new RemoteCommandError("h1", "probe", "false", 2, "l1\nl2\nl3\nl4\nl5\nl6").message).toBe("[h1] probe: command exited 2: false: l2 | l3 | l4 | l5 | l6");
+  });
+
+  it("a sudo refusal under sudo is a SudoError naming the user and the sudoers fix; the same text without sudo is a command failure", async () => {
+    const refused = { stdout: "", stderr: "sudo: a password is required\nmore\n", code: 1 };
+    const error = await run(hostAnswering(refused), "probe", ["true"], { sudo: true }).catch((err: Error) => err);
+    expect(error).toBeInstanceOf(SudoError);
+    expect((error as Error).message).toBe(
+      '[h1] sudo -n failed for user ec2-user: sudo: a password is required (fix: give ec2-user passwordless sudo, e.g. "ec2-user ALL=(ALL) NOPASSWD: ALL" in /etc/sudoers.d/ec2-user, or connect with --user as a user that has it)',
+    );
+    expect(new SudoError("h1", "u", "  ").message).toContain("sudo -n failed for user u: no output (fix:");
+    await expect(run(hostAnswering(refused), "probe", ["true"])).rejects.toBeInstanceOf(RemoteCommandError);
+  });
+
+  it.each([
+    ["sudo: a password is required", true],
+    ["sudo: a terminal is required to read the password; either use the -S option", true],
+    ["ec2-user is not in the sudoers file.", false],
+    ["sudo: ec2-user is not in the sudoers file.  This incident will be reported.", true],
+    ["Sorry, user x is not allowed to execute '/bin/sh' as root on h.", false],
+    ["sudo: sorry, user x is not allowed to execute '/bin/sh' as root", true],
+    ["sudo: sorry, you must have a tty to run sudo", true],
+    ["cat: /etc/x: Permission denied\nsudo: a password is required", true],
+    ["mysudo: a password is required", false],
+    ["", false],
+  ])("isSudoRefusal(%j) is %s", (stderr, refused) => {
+    expect(isSudoRefusal(stderr)).toBe(refused);
+  });
+});
+
+describe("parseKeyValues: the fact probes' output", () => {
+  it("splits at the first =, keeps = inside values, lets later keys win and skips lines without a key", () => {
+    expect([...parseKeyValues("a=1\nb=x=y\n=nokey\nplain line\na=2\nempty=\n")]).toEqual([
+      ["a", "2"],
+      ["b", "x=y"],
+      ["empty", ""],
+    ]);
+  });
+});
+
+describe("describeCommand: commands in messages", () => {
+  it("shortens each multi-line argument to its first line and ...", () => {
+    expect(describeCommand(["sh", "-c", "set -eu\nrm -rf /x", "sh", "a\nb"], { sudo: true })).toBe("sudo -n env LC_ALL=C sh -c 'set -eu ...' sh 'a ...'");
+    expect(describeCommand(["echo", "one line"])).toBe("env LC_ALL=C echo 'one line'");
   });
 });
