@@ -28,11 +28,10 @@ const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const HTTP_URL = /^https?:\/\/[^\s]+[^/\s]$/;
-/** Retention values CloudWatch Logs accepts. */
 /** The prefix lengths AWS allows for a VPC and its subnets. */
 const MIN_BLOCK_BITS = 16;
 const MAX_BLOCK_BITS = 28;
-
+/** Retention values CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** A schema error message is `expected Y (fix)`; the loader prefixes `path: got X, `. */

@@ -5,7 +5,6 @@
  * (run.test.ts) covers the same flow through the CLI; this one runs anywhere and under mutation testing.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -14,6 +13,7 @@ import { DeadLetterFile, readDeadLetters, redriveDeadLetterPath } from "../../em
 import { redriveDeadLetters, runEmulation, type EmulationOptions, type EventSource } from "../../emulation/emulator";
 import { generateEvent, TABLE_ROLES, type TableRole } from "../../emulation/rows";
 import { abandonedRecords, failureAction, notRetriedReason, stopReasonForRetry, type PendingRecord } from "../../emulation/send-queue";
+import { freePort } from "../support/net";
 import { startKafkaRestDouble, type KafkaRestDouble, type KafkaRestDoubleOptions } from "./kafka-rest-double";
 
 const SEED = 11;
@@ -77,13 +77,6 @@ const roleOf = (topic: string) => topic.split(".")[1] as TableRole;
 /** The event id inside a posted row: `index` in pin rows, `ind` in geo and user rows. */
 const eventOf = (topic: string, value: Record<string, unknown>) => Number(roleOf(topic) === "pin" ? value.index : value.ind);
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("failureAction: retry or dead-letter one failed record", () => {
   it("retries while attempts are at most maxRetries, and gives up one past it", () => {
@@ -246,7 +239,7 @@ describe("whole runs against the REST double, in process", () => {
   });
 
   it("an API that cannot be reached stops at once, dead-lettering what was tried and naming the URL", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const opts = options(`http://127.0.0.1:${port}/prod`, { count: 50, batch: 5, concurrency: 1, maxRetries: 5 });
     const summary = await runEmulation(memorySource(50), opts);
     expect(summary.fatal).toMatch(new RegExp(`^cannot reach the API: http://127\\.0\\.0\\.1:${port}: .*nothing was acknowledged\\)$`));

@@ -5,13 +5,13 @@
  * known_hosts, recording trusted-on-first-use keys, and each connection failure's message.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { HostKeyError, fingerprint, hostKeyErrorMessage, knownHostsLine } from "../../../provision/known-hosts";
 import { RemoteCommandError } from "../../../provision/remote";
 import { ConnectError, SshHost, type SshTarget } from "../../../provision/ssh";
+import { freePort } from "../../support/net";
 import { type KeyPair, type TestSshServer, generateKey, startSshServer } from "./ssh-server";
 
 const USER = "tester";
@@ -219,10 +219,7 @@ describe("connection failures", () => {
   });
 
   it("nothing listening on the port: ConnectError with ECONNREFUSED", async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await freePort();
     const error = await connectError(target(knownHostsFile(), { port }));
     expect(error).toBeInstanceOf(ConnectError);
     expect(error.message).toBe(`cannot reach 127.0.0.1:${port}: ECONNREFUSED (check --host/--port, that the host is running and that the security group allows your address)`);
