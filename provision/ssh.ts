@@ -40,6 +40,9 @@ export class ConnectError extends Error {
   }
 }
 
+/** How long close() waits for the peer to end the connection before dropping the socket. */
+const CLOSE_GRACE_MS = 5_000;
+
 /** Host key algorithms ssh2 supports, in its default order. */
 const HOST_KEY_ALGORITHMS = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"];
 
@@ -47,13 +50,29 @@ export class SshHost implements Host {
   readonly name: string;
   readonly user: string;
   private requests = 0;
+  /** Why the connection ended, once it has; commands then fail with it instead of an exit code. */
+  private lost: string | undefined;
+  private readonly ended: Promise<void>;
 
   private constructor(
     private readonly client: Client,
+    private readonly sock: Socket,
     target: SshTarget,
   ) {
     this.name = target.host;
     this.user = target.user;
+    // An error on the live connection (a reset, the keepalives going unanswered) must not reach
+    // Node as an unhandled 'error' event: it ends the connection, and each command reports it.
+    client.on("error", (err: Error) => {
+      this.lost ??= err.message;
+    });
+    // ssh2 emits 'close' before it closes the open channels, so a command cut off reads `lost`
+    this.ended = new Promise((resolve) =>
+      client.once("close", () => {
+        this.lost ??= "the connection closed";
+        resolve();
+      }),
+    );
   }
 
   get roundTrips(): number {
@@ -69,31 +88,37 @@ export class SshHost implements Host {
     const sock = await openSocket(target.host, port, timeoutMs);
     const client = await handshake(sock, target, port, timeoutMs, hostKeys);
     if (hostKeys.acceptedLine) recordAcceptedKey(target.knownHostsFile, knownText, hostKeys.acceptedLine);
-    return new SshHost(client, target);
+    return new SshHost(client, sock, target);
   }
 
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const line = renderCommand(argv, options);
     const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    const failure = (reason: string) => new RemoteCommandError(this.name, "exec", describeCommand(argv, options), -1, reason);
+    if (this.lost !== undefined) return Promise.reject(failure(`connection lost: ${this.lost}`));
     this.requests++;
     return new Promise((resolve, reject) => {
       this.client.exec(line, (err, stream: ClientChannel) => {
-        if (err) return reject(new RemoteCommandError(this.name, "exec", describeCommand(argv, options), -1, err.message));
+        if (err) return reject(failure(this.lost === undefined ? err.message : `connection lost: ${this.lost}`));
         const stdout: Buffer[] = [];
         const stderr: Buffer[] = [];
         let code = -1;
+        let exited = false;
         const timer = setTimeout(() => {
           sendSignal(stream, "KILL");
           stream.close();
-          reject(new RemoteCommandError(this.name, "exec", describeCommand(argv, options), -1, `timed out after ${timeoutMs / 1000} s`));
+          reject(failure(`timed out after ${timeoutMs / 1000} s`));
         }, timeoutMs);
         stream.on("data", (chunk: Buffer) => stdout.push(chunk));
         stream.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
         stream.on("exit", (exitCode: number | null) => {
+          exited = true;
           code = exitCode ?? -1;
         });
         stream.on("close", () => {
           clearTimeout(timer);
+          // no exit status because the connection went: the command's outcome is unknown, not -1
+          if (!exited && this.lost !== undefined) return reject(failure(`connection lost: ${this.lost}`));
           resolve({ stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8"), code });
         });
         stream.end(options.stdin ?? "");
@@ -101,8 +126,14 @@ export class SshHost implements Host {
     });
   }
 
+  /** Ends the connection and resolves once it has closed. */
   async close(): Promise<void> {
+    this.lost ??= "closed by this side";
     this.client.end();
+    // a peer that never answers the disconnect must not hold the run open
+    const timer = setTimeout(() => this.sock.destroy(), CLOSE_GRACE_MS);
+    await this.ended;
+    clearTimeout(timer);
   }
 }
 
@@ -168,10 +199,15 @@ function sendSignal(stream: ClientChannel, name: string): void {
 function handshake(sock: Socket, target: SshTarget, port: number, timeoutMs: number, hostKeys: HostKeyCheck): Promise<Client> {
   const client = new Client();
   return new Promise((resolve, reject) => {
-    client.once("ready", () => resolve(client));
-    client.once("error", (err: Error & { level?: string }) => {
+    const onError = (err: Error & { level?: string }) => {
       sock.destroy();
       reject(handshakeError(err, target, port, timeoutMs, hostKeys));
+    };
+    client.once("error", onError);
+    client.once("ready", () => {
+      // from here SshHost listens to the live connection's errors
+      client.removeListener("error", onError);
+      resolve(client);
     });
     client.on("close", () => sock.destroy());
     try {

@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { join } from "node:path";
 import { type Connection, Server, utils } from "ssh2";
 import { guardChildStreams } from "../../support/child-streams";
@@ -38,6 +38,10 @@ export interface SeenConnection {
   readonly signals: string[];
   /** How each command ended: its exit code, or the signal that killed it. */
   readonly ends: (number | string)[];
+  /** Ends the connection from the server's side, as sshd does when it stops. */
+  end(): void;
+  /** Drops the TCP connection with a reset, as a host that goes away or a NAT that forgets it does. */
+  reset(): void;
 }
 
 export interface TestSshServer {
@@ -57,7 +61,16 @@ export async function startSshServer(options: { hostKey: KeyPair; user: string; 
   const server = new Server({ hostKeys: [options.hostKey.privateKey] }, (client) => {
     clients.add(client);
     let markClosed: () => void = () => {};
-    const seen: SeenConnection = { closed: false, whenClosed: new Promise((resolve) => (markClosed = resolve)), commands: [], signals: [], ends: [] };
+    const seen: SeenConnection = {
+      closed: false,
+      whenClosed: new Promise((resolve) => (markClosed = resolve)),
+      commands: [],
+      signals: [],
+      ends: [],
+      end: () => client.end(),
+      // ssh2's Connection keeps its socket in `_sock` (1.17.0); a reset needs the socket itself
+      reset: () => (client as unknown as { _sock: Socket })._sock.resetAndDestroy(),
+    };
     connections.push(seen);
     client.on("close", () => {
       seen.closed = true;

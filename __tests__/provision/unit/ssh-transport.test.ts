@@ -132,13 +132,54 @@ describe("exec over a connection to a known host", () => {
     expect(host.roundTrips).toBe(2);
   });
 
-  it("close() ends the connection", async () => {
+  it("close() ends the connection; a command after it fails at once, without a request", async () => {
     const host = await connect(target(knownHostsFile(`${knownHostsLine(serverName(), hostKey.blob)}\n`)));
     const seen = server.connections.at(-1)!;
     expect(seen.closed).toBe(false);
     await host.close();
     await seen.whenClosed;
     expect(seen.closed).toBe(true);
+    await expect(host.exec(["true"])).rejects.toThrow(new RemoteCommandError("127.0.0.1", "exec", "env LC_ALL=C true", -1, "connection lost: closed by this side"));
+    expect(host.roundTrips).toBe(0);
+    expect(seen.commands).toEqual([]);
+    await host.close();
+  });
+});
+
+describe("the connection going away under a run", () => {
+  /** Starts a command that runs until the connection goes, and waits until the server runs it. */
+  async function commandInFlight(host: SshHost, seen: { commands: string[] }): Promise<{ outcome: Promise<Error | undefined> }> {
+    const outcome = host.exec(["sleep", "30"], { timeoutMs: 10_000 }).then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    await vi.waitFor(() => expect(seen.commands).toEqual(["env LC_ALL=C sleep 30"]), { timeout: 2_000 });
+    // wrapped: an async function returning the promise itself would wait for the command to end
+    return { outcome };
+  }
+
+  it("the server ends it during a command: that command and the next fail with 'connection lost', not an exit code", async () => {
+    const host = await connect(target(knownHostsFile(`${knownHostsLine(serverName(), hostKey.blob)}\n`)));
+    const seen = server.connections.at(-1)!;
+    const inFlight = await commandInFlight(host, seen);
+    seen.end();
+    const error = await inFlight.outcome;
+    expect(error).toBeInstanceOf(RemoteCommandError);
+    expect(error?.message).toBe("[127.0.0.1] exec: command exited -1: env LC_ALL=C sleep 30: connection lost: the connection closed");
+    await expect(host.exec(["true"])).rejects.toThrow("[127.0.0.1] exec: command exited -1: env LC_ALL=C true: connection lost: the connection closed");
+    expect(host.roundTrips).toBe(1);
+  });
+
+  it("a reset: the socket error is the reason, not an unhandled 'error' event, and close() still resolves", async () => {
+    const host = await connect(target(knownHostsFile(`${knownHostsLine(serverName(), hostKey.blob)}\n`)));
+    const seen = server.connections.at(-1)!;
+    const inFlight = await commandInFlight(host, seen);
+    seen.reset();
+    const error = await inFlight.outcome;
+    // the reset surfaces on whichever socket call meets it first: a read, or a keepalive's write
+    expect(error?.message).toMatch(/^\[127\.0\.0\.1\] exec: command exited -1: env LC_ALL=C sleep 30: connection lost: (read|write) ECONNRESET$/);
+    await expect(host.exec(["true"])).rejects.toThrow(/^\[127\.0\.0\.1\] exec: command exited -1: env LC_ALL=C true: connection lost: (read|write) ECONNRESET$/);
+    await host.close();
   });
 });
 
