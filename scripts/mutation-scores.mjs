@@ -1,15 +1,41 @@
 #!/usr/bin/env node
-// Mutation scores per folder and per file from a StrykerJS JSON report (mutation-testing-report-schema):
-//   node scripts/mutation-scores.mjs [reports/mutation/incremental.json] [--survivors]
+// Mutation scores per folder and per file from StrykerJS JSON reports (mutation-testing-report-schema):
+//   node scripts/mutation-scores.mjs [report.json ...] [--survivors]
+// Several reports (the scoped runs' incremental files) are read as one: where a later report named
+// has a file with the same source, its mutants' results replace the earlier ones' mutant by mutant
+// (a run over some lines of a file updates those); with a different source, the file is replaced.
+// Default: every reports/mutation/incremental*.json, the unscoped one first.
 // Score = (killed + timeout) / (killed + timeout + survived + no coverage), as Stryker computes it;
 // compile errors and mutants disabled as equivalent (Ignored) are listed but not counted.
-import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 const args = process.argv.slice(2);
 const showSurvivors = args.includes("--survivors");
-const reportPath = args.find((arg) => !arg.startsWith("--")) ?? "reports/mutation/incremental.json";
-const report = JSON.parse(readFileSync(reportPath, "utf8"));
+const named = args.filter((arg) => !arg.startsWith("--"));
+const reportPaths = named.length > 0 ? named : defaultReports("reports/mutation");
+const report = { files: mergeFiles(reportPaths.map((path) => JSON.parse(readFileSync(path, "utf8")))) };
+
+function defaultReports(dir) {
+  const scoped = readdirSync(dir).filter((name) => /^incremental\..+\.json$/.test(name)).sort();
+  return ["incremental.json", ...scoped].map((name) => join(dir, name));
+}
+
+/** The reports' files, merged as the header says. */
+function mergeFiles(reports) {
+  const files = new Map();
+  for (const { files: reportFiles } of reports) {
+    for (const [file, { source, mutants }] of Object.entries(reportFiles)) {
+      if (files.get(file)?.source !== source) files.set(file, { source, mutants: new Map() });
+      for (const mutant of mutants) files.get(file).mutants.set(mutantKey(mutant), mutant);
+    }
+  }
+  return Object.fromEntries([...files].map(([file, { mutants }]) => [file, { mutants: [...mutants.values()] }]));
+}
+
+function mutantKey({ mutatorName, replacement, location: { start, end } }) {
+  return `${start.line}:${start.column}-${end.line}:${end.column} ${mutatorName} ${replacement ?? ""}`;
+}
 
 const COUNTED = { Killed: "killed", Timeout: "timeout", Survived: "survived", NoCoverage: "noCoverage" };
 const empty = () => ({ killed: 0, timeout: 0, survived: 0, noCoverage: 0, compileError: 0, ignored: 0 });
@@ -40,17 +66,25 @@ function row(name, counts) {
   return `| ${name} | ${counts.killed} | ${counts.timeout} | ${counts.survived} | ${counts.noCoverage} | ${counts.compileError} | ${counts.ignored} | ${score(counts)} |`;
 }
 
+// each folder on its own, and a top-level folder with subfolders also as a whole (`provision/**`)
 const byFolder = new Map();
 const total = empty();
 for (const [file, counts] of byFile) {
   const folder = dirname(file);
-  if (!byFolder.has(folder)) byFolder.set(folder, empty());
-  add(byFolder.get(folder), counts);
+  const top = folder.split("/")[0];
+  for (const name of new Set([`${folder}/`, `${top}/**`])) {
+    if (!byFolder.has(name)) byFolder.set(name, empty());
+    add(byFolder.get(name), counts);
+  }
   add(total, counts);
+}
+for (const name of [...byFolder.keys()].filter((key) => key.endsWith("/**"))) {
+  const prefix = name.slice(0, -2);
+  if ([...byFolder.keys()].filter((key) => key.startsWith(prefix) && !key.endsWith("/**")).length < 2) byFolder.delete(name);
 }
 
 const header = ["| files | killed | timeout | survived | no coverage | compile error | ignored (equivalent) | score |", "|---|---:|---:|---:|---:|---:|---:|---:|"];
-console.log([...header, ...[...byFolder].sort(([a], [b]) => a.localeCompare(b)).map(([folder, counts]) => row(`${folder}/`, counts)), row("**all mutated files**", total)].join("\n"));
+console.log([...header, ...[...byFolder].sort(([a], [b]) => a.localeCompare(b)).map(([folder, counts]) => row(folder, counts)), row("**all mutated files**", total)].join("\n"));
 console.log();
 console.log([...header, ...[...byFile].sort(([a], [b]) => a.localeCompare(b)).map(([file, counts]) => row(file, counts))].join("\n"));
 if (showSurvivors) {
