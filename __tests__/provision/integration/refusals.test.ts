@@ -1,17 +1,19 @@
 /**
  * What the provisioning CLI refuses, against a real systemd host over SSH: a user whose sudo
- * needs a password, a tampered artifact (checksum mismatch), and a changed host key.
+ * needs a password, a tampered artifact (checksum mismatch), and a changed host key; and that
+ * the transport's timeout KILL stops the command under a real sshd.
  *
  * One fresh container for the file, in its own network namespace, so it runs beside converge.test.ts.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ArtifactMirror, type ArtifactVersions, startArtifactMirror } from "../../support/artifact-mirror";
 import { REST_PROXY_PORT } from "../../../lib/contract";
 import { type ProvisionFiles, type ProvisionRun, describeRun, hostArgs, runProvision, writeProvisionInputs } from "../../support/provision-cli";
 import { type TestHost, startTestHost } from "../../support/systemd-host";
+import { SshHost } from "../../../provision/ssh";
 
 const USER_ID = "itest02";
 const BROKERS = "b-1.refusals.abc123.c2.kafka.us-east-1.amazonaws.com:9098,b-2.refusals.abc123.c2.kafka.us-east-1.amazonaws.com:9098";
@@ -154,6 +156,19 @@ describe.sequential("provisioning refusals (systemd test host)", () => {
     expect(answer).toMatchObject({ bootstrapServers: BROKERS, awsRoleArn: ROLE_ARN, classpathJar: jar });
     expect((await serving).stdout).toContain("Server started, listening for requests...");
   }, 60_000);
+
+  it("stops a command past its timeout on the host: OpenSSH acts on the transport's KILL signal request", async () => {
+    // the in-process server of the unit suite shows the request is sent; this shows a real sshd honours it
+    const ssh = await SshHost.connect({ host: host.host, port: host.port, user: host.user, privateKey: readFileSync(host.identityFile), knownHostsFile: host.knownHostsFile });
+    try {
+      await expect(ssh.exec(["sleep", "4321"], { timeoutMs: 500 })).rejects.toThrow(`[${host.host}] exec: command exited -1: env LC_ALL=C sleep 4321: timed out after 0.5 s`);
+      const sleeping = async () => (await host.ssh(["pgrep", "-x", "-f", "sleep 4321"], { allowFailure: true })).code;
+      await vi.waitFor(async () => expect(await sleeping()).toBe(1), { timeout: 5_000, interval: 200 });
+      expect((await ssh.exec(["echo", "still here"])).stdout).toBe("still here\n");
+    } finally {
+      await ssh.close();
+    }
+  }, 30_000);
 
   it("refuses a changed host key with a clear message and exit 1, even with --accept-new-host-key", async () => {
     await configure(INSTALLED);
