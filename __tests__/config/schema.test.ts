@@ -309,6 +309,20 @@ const FIELD_CASES: readonly (readonly [string, string, unknown, string])[] = [
    "state.region: got \"US East\", expected an AWS region like us-east-1 (the state bucket's region; leave it out for the stack's region)"],
   ["state.useLockfile is a string", "state.useLockfile", "yes",
    "state.useLockfile: got \"yes\", expected true or false (S3 native state locking needs Terraform 1.10 or later)"],
+  ["topics is not a mapping", "topics", "pin",
+   "topics: got \"pin\", expected a mapping of topics settings (see the topics section of pipeline.example.yaml)"],
+  ["software is not a mapping", "software", "3.8.1",
+   "software: got \"3.8.1\", expected a mapping of software settings (see the software section of pipeline.example.yaml)"],
+  ["artifacts is not a mapping", "artifacts", [],
+   "artifacts: got [], expected a mapping of artifacts settings (see the artifacts section of pipeline.example.yaml)"],
+  ["connector is not a mapping", "connector", true,
+   "connector: got true, expected a mapping of connector settings (see the connector section of pipeline.example.yaml)"],
+  ["api is not a mapping", "api", "private",
+   "api: got \"private\", expected a mapping of api settings (see the api section of pipeline.example.yaml)"],
+  ["state is not a mapping", "state", "s3",
+   "state: got \"s3\", expected a mapping of state settings (see the state section of pipeline.example.yaml)"],
+  ["network.vpcCidr is a number", "network.vpcCidr", 10,
+   "network.vpcCidr: got 10, expected an IPv4 CIDR block like 10.0.0.0/16 (choose a private range such as 10.20.0.0/16)"],
   ["tags has a number value", "tags", {"Project": 5},
    "tags.Project: got 5, expected a string tag value (quote numbers and booleans)"],
   ["tags is a list", "tags", ["a"],
@@ -394,5 +408,17 @@ describe("config schema", () => {
     expect([config.userId, config.clientHost.rootVolumeSizeGiB, config.msk.brokerCount, config.topics.partitions, config.connector.tasksMax, config.api.throttlingBurstLimit]).toEqual([
       "abc", 8, 30, 1000, 64, 5000,
     ]);
+  });
+
+  it("accepts both MSK Connect versions", () => {
+    expect(parse({ ...MINIMAL, connector: { kafkaConnectVersion: "2.7.1" } }).connector.kafkaConnectVersion).toBe("2.7.1");
+    expect(parse({ ...MINIMAL, connector: { kafkaConnectVersion: "3.7.x" } }).connector.kafkaConnectVersion).toBe("3.7.x");
+  });
+
+  it("refuses only a bucket name that is an IP address as a whole, not one that holds an address", () => {
+    expect(problemsOf({ ...MINIMAL, bucket: { name: "192.168.5.4" } })).toEqual([
+      "bucket.name: got \"192.168.5.4\", expected an S3 bucket name without '..', not an IP address, not starting with xn-- (bucket names are global; pick one nobody else owns)",
+    ]);
+    for (const name of ["a192.168.5.4", "192.168.5.4a"]) expect(parse({ ...MINIMAL, bucket: { name } }).bucket.name).toBe(name);
   });
 });
