@@ -156,7 +156,7 @@ const RUN_FLAGS = {
   creds: stringFlag(),
 };
 
-/** The environment variables the command line falls back on (cli.ts passes process.env). */
+/** The environment variables the command line falls back on (entry.ts passes process.env). */
 export interface CommandEnv {
   readonly AWS_REGION?: string;
   readonly AWS_DEFAULT_REGION?: string;

@@ -1,11 +1,11 @@
 /**
- * `npm run emulate -- <command>`: the entry point, the only emulation module that reads argv, the
- * environment or the terminal. Errors the user can fix print as one line without a stack trace.
+ * `npm run emulate -- <command>`: the commands, given argv and the process's streams and
+ * environment by emulation/entry.ts (the bundle's entry point), so tests run them in process.
+ * Errors the user can fix are thrown with their exit code; entry.ts prints them as one line.
  */
-import { runCli } from "../lib/cli-run";
 import { loadStackOutputs, OutputsError, type StackOutputs } from "../lib/contract";
 import type { Pool } from "mysql2/promise";
-import { parseCommand, USAGE, type RedriveCommand, type RunCommand, type SeedDbCommand, type SendCommandFields } from "./args";
+import { parseCommand, USAGE, type CommandEnv, type RedriveCommand, type RunCommand, type SeedDbCommand, type SendCommandFields } from "./args";
 import { createAuthenticator, type ApiAuth, type RequestAuthenticator } from "./auth";
 import { loadDbCreds, type DbCreds } from "./creds";
 import { describeDbError, fetchEvents, listEventIds, openPool, requireTables } from "./db";
@@ -18,26 +18,36 @@ import { defaultReceiptsPath } from "./receipts-file";
 import { generateEvent, TABLE_ROLES, type EventJson, type TableRole } from "./rows";
 import { seedDatabase } from "./seed-db";
 
-async function main(argv: readonly string[]): Promise<number> {
-  const command = parseCommand(argv, process.env);
+/** What a command reads and writes besides its files, the database and the API. */
+export interface EmulateIo {
+  readonly env: CommandEnv;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Progress rewrites one line on a terminal and prints a line every few seconds otherwise. */
+  readonly stderrIsTTY: boolean;
+}
+
+/** Runs one `emulate` command; returns its exit code or throws an error that carries one. */
+export async function main(argv: readonly string[], io: EmulateIo): Promise<number> {
+  const command = parseCommand(argv, io.env);
   switch (command.kind) {
     case "help":
-      process.stdout.write(USAGE);
+      io.stdout(USAGE);
       return 0;
     case "seed-db":
-      return seedDb(command);
+      return seedDb(command, io);
     case "run":
-      return command.dryRun ? dryRun(command) : run(command);
+      return command.dryRun ? dryRun(command, io) : run(command, io);
     case "redrive":
-      return redrive(command);
+      return redrive(command, io);
   }
 }
 
-async function seedDb(command: SeedDbCommand): Promise<number> {
+async function seedDb(command: SeedDbCommand, io: EmulateIo): Promise<number> {
   const creds = loadDbCreds(command.creds);
   const result = await seedDatabase(creds, { rows: command.rows, seed: command.seed });
   const { pin, geo, user } = result.inserted;
-  process.stdout.write(
+  io.stdout(
     `seed-db: ${creds.database} on ${creds.host}:${creds.port}: ids 0..${command.rows - 1} (seed ${command.seed}); inserted pinterest_data ${pin}, geolocation_data ${geo}, user_data ${user} new rows (${3 * command.rows - pin - geo - user} already present) in ${result.seconds.toFixed(2)} s\n`,
   );
   return 0;
@@ -97,7 +107,7 @@ function topicsByRole(topics: readonly string[]): Record<TableRole, string> {
   return Object.fromEntries(TABLE_ROLES.map((role, i) => [role, topics[i]])) as Record<TableRole, string>;
 }
 
-async function run(command: RunCommand): Promise<number> {
+async function run(command: RunCommand, io: EmulateIo): Promise<number> {
   const endpoint = resolveEndpoint(command);
   const targets: Targets = { invokeUrl: endpoint.invokeUrl, topics: resolveTopics(command) };
   const creds = loadDbCreds(command.creds);
@@ -105,9 +115,9 @@ async function run(command: RunCommand): Promise<number> {
   try {
     const source = await openEventSource(pool, creds);
     const authenticator = await createAuthenticator(endpoint.auth);
-    const summary = await withInterrupts((signal) =>
+    const summary = await withInterrupts(io, (signal) =>
       runEmulation(source, {
-        ...sendOptions(command, authenticator, signal),
+        ...sendOptions(command, authenticator, signal, io),
         targets,
         ...(command.rate === undefined ? {} : { rate: command.rate }),
         ...(command.count === undefined ? {} : { count: command.count }),
@@ -115,7 +125,7 @@ async function run(command: RunCommand): Promise<number> {
         deadLetterPath: command.deadLetter,
       }),
     );
-    return report(summary, command.json);
+    return report(summary, command.json, io);
   } finally {
     await pool.end();
   }
@@ -128,23 +138,23 @@ async function openEventSource(pool: Pool, creds: DbCreds): Promise<EventSource>
   return { ids, fetch: (wanted) => fetchEvents(pool, wanted).catch((err) => Promise.reject(describeDbError(err, creds))) };
 }
 
-async function redrive(command: RedriveCommand): Promise<number> {
+async function redrive(command: RedriveCommand, io: EmulateIo): Promise<number> {
   const records = readDeadLetters(command.deadLetter);
   if (records.length === 0) {
-    process.stdout.write(`redrive: ${command.deadLetter} holds no dead letters; nothing to post\n`);
+    io.stdout(`redrive: ${command.deadLetter} holds no dead letters; nothing to post\n`);
     return 0;
   }
   const endpoint = resolveEndpoint(command);
   const authenticator = await createAuthenticator(endpoint.auth);
-  const summary = await withInterrupts((signal) =>
-    redriveDeadLetters(records, { ...sendOptions(command, authenticator, signal), invokeUrl: endpoint.invokeUrl, deadLetterPath: redriveDeadLetterPath(command.deadLetter) }),
+  const summary = await withInterrupts(io, (signal) =>
+    redriveDeadLetters(records, { ...sendOptions(command, authenticator, signal, io), invokeUrl: endpoint.invokeUrl, deadLetterPath: redriveDeadLetterPath(command.deadLetter) }),
   );
-  return report(summary, command.json);
+  return report(summary, command.json, io);
 }
 
 /** The options run and redrive share, with progress on stderr (in place on a terminal, every 5 s otherwise). */
-function sendOptions(command: SendCommandFields, authenticator: RequestAuthenticator | undefined, signal: AbortSignal) {
-  const tty = process.stderr.isTTY === true;
+function sendOptions(command: SendCommandFields, authenticator: RequestAuthenticator | undefined, signal: AbortSignal, io: EmulateIo) {
+  const tty = io.stderrIsTTY;
   return {
     ...(authenticator === undefined ? {} : { authenticator }),
     batch: command.batch,
@@ -154,19 +164,19 @@ function sendOptions(command: SendCommandFields, authenticator: RequestAuthentic
     timeoutMs: command.timeoutMs,
     receiptsPath: command.receipts ?? defaultReceiptsPath(EMULATE_DEFAULTS.receiptsDir),
     signal,
-    onProgress: (progress: EmulationProgress) => process.stderr.write(tty ? `\r${progressLine(progress)}\u001b[K` : `${progressLine(progress)}\n`),
+    onProgress: (progress: EmulationProgress) => io.stderr(tty ? `\r${progressLine(progress)}\u001b[K` : `${progressLine(progress)}\n`),
     progressIntervalMs: tty ? SEND_TUNING.progressIntervalTtyMs : SEND_TUNING.progressIntervalLogMs,
   };
 }
 
 /** Runs `work` with Ctrl-C wired to its abort signal (a second Ctrl-C quits at once). */
-async function withInterrupts<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withInterrupts<T>(io: EmulateIo, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const abort = new AbortController();
   let interrupts = 0;
   const onInterrupt = () => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
-    process.stderr.write("\nemulate: stopping, finishing the records in flight (Ctrl-C again to quit now)\n");
+    io.stderr("\nemulate: stopping, finishing the records in flight (Ctrl-C again to quit now)\n");
     abort.abort();
   };
   process.on("SIGINT", onInterrupt);
@@ -174,14 +184,14 @@ async function withInterrupts<T>(work: (signal: AbortSignal) => Promise<T>): Pro
     return await work(abort.signal);
   } finally {
     process.off("SIGINT", onInterrupt);
-    if (process.stderr.isTTY) process.stderr.write("\r\u001b[K");
+    if (io.stderrIsTTY) io.stderr("\r\u001b[K");
   }
 }
 
 /** Prints the summary (and the fatal answer, if any) and returns the exit code. */
-function report(summary: EmulationSummary, json: boolean): number {
-  process.stdout.write(json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
-  if (summary.fatal !== undefined) process.stderr.write(`emulate: ${summary.fatal}\n`);
+function report(summary: EmulationSummary, json: boolean, io: EmulateIo): number {
+  io.stdout(json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
+  if (summary.fatal !== undefined) io.stderr(`emulate: ${summary.fatal}\n`);
   return summary.fatal !== undefined || summary.failed > 0 ? 1 : 0;
 }
 
@@ -190,12 +200,12 @@ function report(summary: EmulationSummary, json: boolean): number {
  * computed). Rows come from the database when it can be read; otherwise from the deterministic
  * generator, clearly marked, so the request shape can be checked with no database at all.
  */
-async function dryRun(command: RunCommand): Promise<number> {
+async function dryRun(command: RunCommand, io: EmulateIo): Promise<number> {
   const endpoint = resolveEndpoint(command);
   const targets: Targets = { invokeUrl: endpoint.invokeUrl, topics: resolveTopics(command) };
   const wanted = Math.min(EMULATE_DEFAULTS.dryRunEvents, command.batch, command.count ?? EMULATE_DEFAULTS.dryRunEvents);
   const { events, origin } = await dryRunEvents(command, wanted);
-  process.stdout.write(`# dry run: the requests for the first ${events.length} events ${origin} (nothing is sent)\n${describeAuth(endpoint.auth)}\n${describeRequests(events, targets)}`);
+  io.stdout(`# dry run: the requests for the first ${events.length} events ${origin} (nothing is sent)\n${describeAuth(endpoint.auth)}\n${describeRequests(events, targets)}`);
   return 0;
 }
 
@@ -237,12 +247,14 @@ function describeAuth(auth: ApiAuth): string {
   }
 }
 
-function progressLine(p: EmulationProgress): string {
+/** The progress line, on stderr while a run posts. */
+export function progressLine(p: EmulationProgress): string {
   const rate = p.seconds > 0 ? Math.round(p.acknowledged / p.seconds) : 0;
   return `events ${p.events} | sent ${p.sent} | acknowledged ${p.acknowledged} | retried ${p.retried} | failed ${p.failed} | ${rate} records/s | ${p.seconds.toFixed(1)} s`;
 }
 
-function formatSummary(s: EmulationSummary): string {
+/** The summary a run or redrive prints at the end (without --json). */
+export function formatSummary(s: EmulationSummary): string {
   const ms = (value: number) => (Number.isNaN(value) ? "-" : `${value.toFixed(1)} ms`);
   const lines: [string, string | number][] = [
     ["events", s.events],
@@ -260,5 +272,3 @@ function formatSummary(s: EmulationSummary): string {
   if (s.deadLetterPath !== undefined) lines.push(["dead-letter file", s.deadLetterPath]);
   return lines.map(([label, value]) => `${label.padEnd(21)}${value}`).join("\n") + "\n";
 }
-
-await runCli("emulate", () => main(process.argv.slice(2)));

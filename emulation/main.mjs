@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm run emulate` starts here: it bundles `emulation/cli.ts` with esbuild and runs the bundle.
+ * `npm run emulate` starts here: it bundles `emulation/entry.ts` (which runs cli.ts) with esbuild and runs the bundle.
  *
- * Why not `node --import tsx emulation/cli.ts`: tsx's loader stays resident for the whole run and
+ * Why not `node --import tsx emulation/entry.ts`: tsx's loader stays resident for the whole run and
  * costs about 35 MB of the emulator's 150 MB memory budget (bench/emulate). A bundle is plain
  * JavaScript; building it takes a fraction of a second, so it is rebuilt on every start and can
  * never be stale. The file name is the content's hash, written to a temp file and renamed, so
@@ -16,7 +16,7 @@ import { build } from "esbuild";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const result = await build({
-  entryPoints: [join(root, "emulation", "cli.ts")],
+  entryPoints: [join(root, "emulation", "entry.ts")],
   bundle: true,
   platform: "node",
   format: "esm",
