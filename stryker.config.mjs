@@ -26,4 +26,7 @@ export default {
   htmlReporter: { fileName: "reports/mutation/index.html" },
   thresholds: { high: 90, low: 85, break: null },
   tempDirName: ".stryker-tmp",
+  // not copied into the sandbox: other scoped runs' sandboxes (a run beside another would copy
+  // files the other one is deleting, and fail), scratch output and Node 24 itself (.tmp), reports
+  ignorePatterns: ["/.stryker-tmp*", "/.tmp", "/reports"],
 };
