@@ -157,7 +157,7 @@ export function pickStackOutputs<K extends StackOutputName>(parsed: unknown, nam
       if (checked.data !== undefined) result[name] = checked.data;
       continue;
     }
-    const got = value === undefined ? "missing" : `got ${JSON.stringify(value)}`;
+    const got = value === undefined ? "missing" : JSON.stringify(value);
     problems.push(`${name} is ${got}, expected ${outputDescription(name)}`);
   }
   if (problems.length === 1) throw new OutputsError(`outputs file ${source}: ${problems[0]} (re-run npx cdktf deploy --outputs-file ${source})`);
