@@ -15,6 +15,12 @@ export default {
     "emulation/**/*.ts",
     // generated bindings: deep-path requires of provider classes, nothing to decide
     "!constructs/aws.ts",
+    // the source database's I/O (pool, queries, seeding): only the MariaDB suites can test it, and
+    // mutation runs use the suites that need nothing but Node (BENCHMARKS.md, TESTING, says so)
+    "!emulation/db.ts",
+    "!emulation/seed-db.ts",
+    // the process wiring of the emulate bundle: argv, env and stdio into cli.ts's main
+    "!emulation/entry.ts",
   ],
   coverageAnalysis: "perTest",
   concurrency: 2,

@@ -5,7 +5,8 @@
  */
 import type { Pool, ResultSetHeader } from "mysql2/promise";
 import type { DbCreds } from "./creds";
-import { describeDbError, openPool } from "./db";
+import { openPool } from "./db";
+import { describeDbError } from "./db-errors";
 import { generateEvent, SOURCE_TABLES, TABLE_ROLES, type EventRows, type TableRole } from "./rows";
 
 export interface SeedOptions {

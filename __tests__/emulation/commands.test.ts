@@ -12,7 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { exitCodeOf } from "../../lib/cli-run";
 import { USAGE } from "../../emulation/args";
 import { type EmulateIo, formatSummary, main, progressLine } from "../../emulation/cli";
-import { describeDbError } from "../../emulation/db";
+import { describeDbError } from "../../emulation/db-errors";
 import { EMULATE_DEFAULTS } from "../../emulation/defaults";
 import type { EmulationSummary } from "../../emulation/emulator";
 import { EmulationError } from "../../emulation/errors";
