@@ -186,6 +186,43 @@ describe("runPlay", () => {
     expect(host.writes).toEqual(["write other o1"]);
   });
 
+  it("--tags runs an operation carrying any one of the given tags", async () => {
+    const both: Play = { operations: [setting("both", "both", "x", [], ["kafka", "topics"]), setting("neither", "neither", "y", [], ["packages"])], handlers: [] };
+    const { lines } = await converge(new StatefulFakeHost(new Map()), both, { tags: new Set(["topics", "rest-proxy"]) });
+    expect(lines).toEqual(["changed: [fake] both", "skipped: [fake] neither"]);
+  });
+
+  it("tells each operation's facts whether --diff was asked for, and prints a diff without its trailing newline", async () => {
+    const seen: boolean[] = [];
+    const watched = (name: string): Operation<string, { summary: string }> => ({
+      name,
+      tags: ["t"],
+      gather: async (_host, context) => (seen.push(context.diff), "old"),
+      plan: () => [{ summary: "replace" }],
+      apply: async () => [],
+      diff: () => "-old\n+new\n",
+    });
+    const diffed = await converge(new StatefulFakeHost(new Map()), { operations: [watched("a")], handlers: [] }, { diff: true, check: true });
+    expect(diffed.lines).toEqual(["changed: [fake] a", "  -old", "  +new", "  would replace"]);
+    await converge(new StatefulFakeHost(new Map()), { operations: [watched("b")], handlers: [] }, { check: true });
+    expect(seen).toEqual([true, false]);
+  });
+
+  it("a failing handler is reported with its error and stops the run, leaving the record for the next run", async () => {
+    const failing: Play = {
+      operations: [setting("unit", "unit", "u1", ["daemon-reload", "restart app"])],
+      handlers: [
+        { name: "daemon-reload", run: async () => Promise.reject(new Error("[fake] daemon-reload: command exited 1: Failed to reload")) },
+        { name: "restart app", run: async (host) => ((await host.exec(["systemctl", "restart", "app"])), ["restarted"]) },
+      ],
+    };
+    const host = new StatefulFakeHost(new Map());
+    const { lines, recap } = await converge(host, failing);
+    expect(lines).toEqual(["changed: [fake] unit", "failed: [fake] handler: daemon-reload", "  [fake] daemon-reload: command exited 1: Failed to reload"]);
+    expect(recap).toEqual({ ok: 0, changed: 1, failed: 1, skipped: 0 });
+    expect(host.writes).toEqual(["pending: daemon-reload,restart app", "write unit u1"]);
+  });
+
   it("--verbose prints the changes and the notes", async () => {
     const { lines } = await converge(new StatefulFakeHost(new Map()), play(), { verbose: true, tags: new Set(["other"]) });
     expect(lines).toEqual(["skipped: [fake] brokers", "skipped: [fake] unit", "changed: [fake] other", "  set other=o1 (was unset)", "  wrote other"]);
