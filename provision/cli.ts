@@ -68,7 +68,8 @@ const FLAGS = {
   help: booleanFlag({ short: "h" }),
 };
 
-function parseCommandLine(args: readonly string[]) {
+/** The flags as options, defaults applied; --tags and --only both select tags, comma-separated. */
+export function parseCommandLine(args: readonly string[]) {
   const flags = parseFlags(args, FLAGS);
   const tagList = [flags.tags, flags.only].filter((v): v is string => v !== undefined).flatMap((v) => v.split(",").map((t) => t.trim()).filter(Boolean));
   for (const tag of tagList) {

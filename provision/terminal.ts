@@ -3,10 +3,16 @@
  * and only when stdin is a terminal; everything else gets its input from flags and files.
  */
 
+/** The terminal's two ends: what askHidden needs of process.stdin (a tty.ReadStream) and process.stderr. */
+export interface Terminal {
+  readonly input: Pick<NodeJS.ReadStream, "setRawMode" | "setEncoding" | "resume" | "pause" | "on" | "off">;
+  readonly output: Pick<NodeJS.WriteStream, "write">;
+}
+
 /** Prints `prompt` on stderr and reads one line from the terminal with echo off; Ctrl-C rejects. */
-export function askHidden(prompt: string): Promise<string> {
-  const stdin = process.stdin;
-  process.stderr.write(prompt);
+export function askHidden(prompt: string, terminal: Terminal = { input: process.stdin, output: process.stderr }): Promise<string> {
+  const stdin = terminal.input;
+  terminal.output.write(prompt);
   stdin.setRawMode(true);
   stdin.setEncoding("utf8");
   stdin.resume();
@@ -16,7 +22,7 @@ export function askHidden(prompt: string): Promise<string> {
       stdin.off("data", onData);
       stdin.setRawMode(false);
       stdin.pause();
-      process.stderr.write("\n");
+      terminal.output.write("\n");
       if (err) reject(err);
       else resolve(text);
     };

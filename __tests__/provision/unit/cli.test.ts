@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { StackOutputs } from "../../../lib/contract";
 import { sampleOutputs } from "../../support/outputs";
-import { USAGE, main } from "../../../provision/cli";
+import { USAGE, main, parseCommandLine } from "../../../provision/cli";
 import { CLIENT_HOST_OUTPUTS } from "../../../provision/client-host";
 
 const repo = resolve(__dirname, "../../..");
@@ -39,6 +39,56 @@ const outputsWith = (name: string, changes: Partial<StackOutputs>) => {
 };
 
 const base = ["--config", "pipeline.example.yaml", "--outputs", outputsFile];
+
+describe("provision flags", () => {
+  it("defaults: outputs.json, port 22, .provision/known_hosts, every switch off, all tags", () => {
+    expect(parseCommandLine([])).toEqual({
+      outputs: "outputs.json",
+      config: undefined,
+      host: undefined,
+      port: 22,
+      user: undefined,
+      identity: undefined,
+      knownHosts: ".provision/known_hosts",
+      acceptNewHostKey: false,
+      check: false,
+      diff: false,
+      verbose: false,
+      help: false,
+      tags: undefined,
+    });
+  });
+
+  it("each flag lands on its own option", () => {
+    const args = ["--outputs", "o.json", "--config", "c.yaml", "--host", "h", "--port", "2222", "--user", "u", "--identity", "k", "--known-hosts", "kh"];
+    const switches = ["--accept-new-host-key", "--check", "--diff", "--verbose", "-h"];
+    expect(parseCommandLine([...args, ...switches])).toEqual({
+      outputs: "o.json",
+      config: "c.yaml",
+      host: "h",
+      port: 2222,
+      user: "u",
+      identity: "k",
+      knownHosts: "kh",
+      acceptNewHostKey: true,
+      check: true,
+      diff: true,
+      verbose: true,
+      help: true,
+      tags: undefined,
+    });
+    for (const [flag, option] of [["--accept-new-host-key", "acceptNewHostKey"], ["--check", "check"], ["--diff", "diff"], ["--verbose", "verbose"], ["--help", "help"]] as const) {
+      const options = parseCommandLine([flag]);
+      expect(Object.entries(options).filter(([, value]) => value === true)).toEqual([[option, true]]);
+    }
+  });
+
+  it("--tags and --only both select, comma-separated, spaces and empty items ignored", () => {
+    expect(parseCommandLine(["--tags", " kafka , topics,", "--only", "rest-proxy"]).tags).toEqual(new Set(["kafka", "topics", "rest-proxy"]));
+    expect(parseCommandLine(["--only", "packages"]).tags).toEqual(new Set(["packages"]));
+    expect(parseCommandLine(["--tags", " , "]).tags).toBeUndefined();
+  });
+});
 
 describe("provision CLI", () => {
   it("--help prints the usage and exits 0", async () => {
