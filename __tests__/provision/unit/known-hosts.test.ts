@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  HostKeyError,
   entryMatches,
   fingerprint,
   hostKeyDecision,
@@ -147,5 +148,74 @@ describe("preferredHostKeyAlgorithms", () => {
   });
   it("keeps the default order for an unknown host", () => {
     expect(preferredHostKeyAlgorithms([], NAME, supported)).toEqual(supported);
+  });
+});
+
+describe("parseKnownHosts and entryMatches: OpenSSH's file format", () => {
+  it("skips blank lines, comments (indented too) and lines of fewer than three fields, numbering lines from 1", () => {
+    const text = ["# comment", "", "   # indented comment", "only-two ssh-ed25519", "  host1,host2\tssh-ed25519   AAAA  trailing comment  ", "@revoked * ssh-rsa BBBB", "@cert-authority *.example.com ssh-ed25519 CCCC", "@revoked short", ""].join("\n");
+    expect(parseKnownHosts(text)).toEqual([
+      { line: 5, patterns: ["host1", "host2"], keyType: "ssh-ed25519", keyBase64: "AAAA" },
+      { line: 6, patterns: ["*"], keyType: "ssh-rsa", keyBase64: "BBBB", marker: "@revoked" },
+      { line: 7, patterns: ["*.example.com"], keyType: "ssh-ed25519", keyBase64: "CCCC", marker: "@cert-authority" },
+    ]);
+  });
+
+  it("a # inside a line does not make it a comment", () => {
+    expect(parseKnownHosts("host# ssh-ed25519 AAAA")).toEqual([{ line: 1, patterns: ["host#"], keyType: "ssh-ed25519", keyBase64: "AAAA" }]);
+  });
+
+  const entry = (patterns: string[]) => ({ line: 1, patterns, keyType: "ssh-ed25519", keyBase64: "AAAA" });
+
+  it.each([
+    ["a literal name", ["db.example.com"], "db.example.com", true],
+    ["any case", ["DB.Example.com"], "db.example.com", true],
+    ["a dot is not a wildcard", ["db.example.com"], "dbxexample.com", false],
+    ["a plus is literal", ["a+b"], "aab", false],
+    ["brackets and the port are literal", ["[10.0.0.1]:2222"], "[10.0.0.1]:2222", true],
+    ["another port", ["[10.0.0.1]:2222"], "[10.0.0.1]:2223", false],
+    ["* spans any run of characters", ["*.example.com"], "a.b.example.com", true],
+    ["? is exactly one character", ["10.0.0.?"], "10.0.0.12", false],
+    ["? matches one", ["10.0.0.?"], "10.0.0.7", true],
+    ["the whole name, not a part of it", ["example"], "example.com", false],
+    ["the whole name, not its end", ["example.com"], "db.example.com", false],
+    ["any of a list", ["a", "b"], "b", true],
+    ["a negation excludes even when another pattern matches", ["*", "!secret"], "secret", false],
+    ["a negation alone includes nothing", ["!secret"], "other", false],
+    ["a hashed entry without a hash", ["|1|c2FsdA==|"], "host", false],
+    ["a hashed entry without a salt", ["|1||aGFzaA=="], "host", false],
+  ] as const)("%s", (_what, patterns, name, matches) => {
+    expect(entryMatches(entry([...patterns]), name)).toBe(matches);
+  });
+});
+
+describe("what only plain entries for the host decide", () => {
+  it("a @cert-authority line with the host's key does not make the key known", () => {
+    const entries = parseKnownHosts(`@cert-authority ${NAME} ssh-ed25519 ${server.blob.toString("base64")}`);
+    expect(verifyHostKey(entries, NAME, server.blob)).toEqual({ status: "unknown" });
+    expect(preferredHostKeyAlgorithms(parseKnownHosts(`@cert-authority ${NAME} ssh-rsa ${serverRsa.blob.toString("base64")}`), NAME, ["ssh-ed25519", "ssh-rsa"])).toEqual(["ssh-ed25519", "ssh-rsa"]);
+  });
+
+  it("a changed key is compared with the entry of its own type, whichever line comes first", () => {
+    const text = `${knownHostsLine(NAME, serverRsa.blob)}\n${knownHostsLine(NAME, rebuilt.blob)}\n`;
+    expect(verifyHostKey(parseKnownHosts(text), NAME, server.blob)).toEqual({ status: "changed", line: 2, expected: `ssh-ed25519 ${fingerprint(rebuilt.blob)}` });
+    // with no entry of its type, the first entry for the host is the one named
+    expect(verifyHostKey(parseKnownHosts(`${knownHostsLine("other", rebuilt.blob)}\n${knownHostsLine(NAME, serverRsa.blob)}\n`), NAME, server.blob)).toEqual({
+      status: "changed",
+      line: 2,
+      expected: `ssh-rsa ${fingerprint(serverRsa.blob)}`,
+    });
+  });
+
+  // stricter than OpenSSH, which reads only the lines that match the host: a revoked key is compromised wherever it is listed
+  it("a key revoked for any host is refused, even from a line for other hosts", () => {
+    expect(verifyHostKey(parseKnownHosts(`@revoked other-host ssh-ed25519 ${server.blob.toString("base64")}`), NAME, server.blob)).toEqual({ status: "revoked", line: 1 });
+  });
+});
+
+describe("HostKeyError", () => {
+  it("names itself and exits 1 by the CLI convention", () => {
+    const error = new HostKeyError("changed");
+    expect([error.name, error.message, error.exitCode]).toEqual(["HostKeyError", "changed", 1]);
   });
 });
