@@ -204,6 +204,17 @@ describe("settings: cluster facts from the outputs, the host's software from the
   });
 });
 
+describe("either Kafka version differing is a disagreement", () => {
+  it.each([
+    ["only the CLI release differs", { kafka_cli_version: "3.8.0" }],
+    ["only the MSK line differs", { msk_kafka_version: "3.9.x" as const }],
+  ])("%s: the config's kafkaSha256 is dropped and the notice printed", (_what, changes) => {
+    const deployed = { ...outputs, ...changes };
+    expect(clientHostSettings(config, deployed).artifacts.kafkaSha256).toBeUndefined();
+    expect(kafkaVersionNotice(config, deployed, "outputs.json")).toMatch(/^notice: the deployed cluster runs MSK /);
+  });
+});
+
 /** Answers every probe of the play as a fresh (or, with converged, a fully provisioned) host would. */
 function simulatedHost(os: "amazon" | "debian", converged: boolean): FakeHost {
   const { settings, paths } = fixture();
@@ -272,6 +283,21 @@ describe("whole play against simulated hosts", () => {
     ]);
     expect(host.commands.map((c) => PROBES.get(c.argv[2] as string) ?? c.line)).toEqual([
       "os", "packages", "archive", "remote file", "file", "file", "topics", "user", "archive", "file", "file", "service",
+    ]);
+    // and each probe asks about the play's own paths, unit, user and brokers
+    expect(host.commands.map((c) => [PROBES.get(c.argv[2] as string) ?? c.line, ...c.argv.slice(4)])).toEqual([
+      ["os", "/var/lib/pipeline-provision/pending-handlers"],
+      ["packages", ...(os === "amazon" ? ["java-17-amazon-corretto-headless", "tar", "gzip"] : ["openjdk-17-jre-headless", "tar", "gzip", "curl", "ca-certificates"])],
+      ["archive", "/opt/kafka_2.13-3.8.1", "/opt/kafka"],
+      ["remote file", "/opt/aws-msk-iam-auth/aws-msk-iam-auth-2.3.6-all.jar", ""],
+      ["file", "/etc/profile.d/kafka-client.sh", ""],
+      ["file", "/etc/kafka-client/client.properties", ""],
+      ["topics", "/opt/kafka/bin/kafka-topics.sh", "--bootstrap-server", BROKERS, "--command-config", "/etc/kafka-client/client.properties", "--list"],
+      ["user", "kafka-rest"],
+      ["archive", "/opt/confluent-8.0.0", "/opt/confluent"],
+      ["file", "/etc/kafka-rest/kafka-rest.properties", ""],
+      ["file", "/etc/systemd/system/kafka-rest.service", ""],
+      ["service", "kafka-rest.service"],
     ]);
     expect(host.commands.filter((c) => c.argv[2] === WRITE_PENDING_SCRIPT)).toEqual([]);
     expect(exitCode(recap, true)).toBe(3);
