@@ -132,14 +132,20 @@ export function serviceErrorMessage(spec: Pick<ServiceSpec, "unit" | "readyUrl">
   const markerAt = stdout.indexOf(`\n${BODY_MARKER}\n`);
   const status = parseKeyValues(markerAt >= 0 ? stdout.slice(0, markerAt) : stdout).get("http_status") ?? "?";
   const body = markerAt >= 0 ? stdout.slice(markerAt + BODY_MARKER.length + 2).trim() : "";
-  let message = body.replace(/\s+/g, " ").slice(0, 300);
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (parsed && typeof parsed === "object" && typeof (parsed as { message?: unknown }).message === "string") message = (parsed as { message: string }).message;
-  } catch {
-    // not JSON: the body itself is the best description
-  }
+  const message = jsonMessage(body) ?? body.replace(/\s+/g, " ").slice(0, 300);
   return `${spec.unit} answered GET ${spec.readyUrl} with HTTP ${status}: ${message || "(empty body)"} (the service runs but cannot use its backend; for the REST proxy check produce_role_arn, region and the brokers in the stack outputs, and journalctl -u ${spec.unit} on the host)`;
+}
+
+/** The `message` string of a JSON object body, if it has one; otherwise the body itself is the best description. */
+function jsonMessage(body: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const message = typeof parsed === "object" && parsed !== null ? (parsed as { message?: unknown }).message : undefined;
+  return typeof message === "string" ? message : undefined;
 }
 
 function requireSystemd(host: Host, os: OsFacts, unit: string): void {

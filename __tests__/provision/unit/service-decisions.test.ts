@@ -45,6 +45,11 @@ describe("serviceErrorMessage: an error answer as one line", () => {
     const body = `<html>\n  <body>${"x".repeat(400)}</body>`;
     expect(serviceErrorMessage(spec, `http_status=502\n--body--\n${body}\n`)).toBe(`kafka-rest.service answered GET http://127.0.0.1:8082/topics with HTTP 502: ${body.replace(/\s+/g, " ").slice(0, 300)} ${tail}`);
     expect(serviceErrorMessage(spec, 'http_status=500\n--body--\n{"message":5}\n')).toContain('HTTP 500: {"message":5} (');
+    for (const body of ["null", "[1]", '"text"', "7"]) expect(serviceErrorMessage(spec, `http_status=500\n--body--\n${body}\n`)).toContain(`HTTP 500: ${body} (`);
+  });
+
+  it("reads the status only before the body marker, even when the marker opens the answer", () => {
+    expect(serviceErrorMessage(spec, "\n--body--\nhttp_status=200\n")).toBe(`kafka-rest.service answered GET http://127.0.0.1:8082/topics with HTTP ?: http_status=200 ${tail}`);
   });
 
   it("says so when the body is empty or the status is missing", () => {
@@ -88,6 +93,20 @@ describe("handlers", () => {
     const host = new FakeHost(() => ({ stdout: "ready_after_ms=7\n" }));
     expect(await restartHandler("restart kafka-rest", spec).run(host, DEBIAN)).toEqual(["http://127.0.0.1:8082/topics listed u.pin, u.geo after 7 ms"]);
     expect(host.commands.map((c) => c.argv.slice(-3))).toEqual([["systemctl", "restart", "kafka-rest.service"]]);
+  });
+
+  it("a failing handler names itself in the error", async () => {
+    await expect(daemonReloadHandler("daemon-reload").run(new FakeHost(() => ({ code: 1, stderr: "Failed to reload\n" })), DEBIAN)).rejects.toThrow(/^\[fake\] handler: daemon-reload: command exited 1: /);
+    await expect(restartHandler("restart kafka-rest", spec).run(new FakeHost(() => ({ code: 4, stdout: "http_status=500\n--body--\n{}\n" })), DEBIAN)).rejects.toThrow(
+      /^\[fake\] handler: restart kafka-rest: kafka-rest\.service answered GET /,
+    );
+  });
+
+  it("a sudo refusal reports its first line only", async () => {
+    const refusal = await startAndWait(new FakeHost(() => ({ code: 1, stderr: "sudo: a password is required\nsecond line\n" })), "op", spec, []).catch((err: Error) => err);
+    expect(refusal).toBeInstanceOf(SudoError);
+    expect((refusal as Error).message).toContain("sudo: a password is required");
+    expect((refusal as Error).message).not.toContain("second line");
   });
 
   it("both refuse a host without systemd before sending anything", async () => {
