@@ -203,7 +203,10 @@ function handshake(sock: Socket, target: SshTarget, port: number, timeoutMs: num
       sock.destroy();
       reject(handshakeError(err, target, port, timeoutMs, hostKeys));
     };
-    client.once("error", onError);
+    // `on`, not `once`: a failed handshake can emit a second error as the socket goes (a timeout is
+    // followed by "Connection lost before handshake"), which would otherwise crash the process;
+    // the first error settles the promise and names the problem
+    client.on("error", onError);
     client.once("ready", () => {
       // from here SshHost listens to the live connection's errors
       client.removeListener("error", onError);

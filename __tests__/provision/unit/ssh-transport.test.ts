@@ -5,6 +5,7 @@
  * known_hosts, recording trusted-on-first-use keys, and each connection failure's message.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { type AddressInfo, type Socket, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -257,6 +258,42 @@ describe("connection failures", () => {
     expect(otherUser.message).toBe(
       `SSH authentication failed for nobody@127.0.0.1:${server.port} with key ${clientKey.path} (check --user and --identity; the host must have the matching public key in ~nobody/.ssh/authorized_keys)`,
     );
+  });
+
+  it("no key and no agent: ConnectError saying so", async () => {
+    const file = knownHostsFile(`${knownHostsLine(serverName(), hostKey.blob)}\n`);
+    const error = await connectError(target(file, { privateKey: undefined, identityFile: undefined }));
+    expect(error.message).toBe(`SSH authentication failed for ${USER}@127.0.0.1:${server.port} with no key (check --user and --identity; the host must have the matching public key in ~${USER}/.ssh/authorized_keys)`);
+  });
+
+  it("a server that accepts the connection and never speaks SSH: the handshake times out, the socket is closed, and the second error ssh2 emits is handled", async () => {
+    const sockets: Socket[] = [];
+    // reads (and drops) what the client sends, so it sees the client close
+    const silent = createServer((socket) => sockets.push(socket.resume()));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const error = await connectError(target(knownHostsFile(), { port, connectTimeoutMs: 400 }));
+      expect(error).toBeInstanceOf(ConnectError);
+      expect(error.message).toBe(`SSH handshake with 127.0.0.1:${port} timed out after 0.4 s`);
+      await vi.waitFor(() => expect(sockets.map((socket) => socket.closed)).toEqual([true]), { timeout: 2_000 });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it("something else on the port: ConnectError with ssh2's reason", async () => {
+    const web = createServer((socket) => socket.resume().end("HTTP/1.1 400 Bad Request\r\n\r\n"));
+    await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
+    const port = (web.address() as AddressInfo).port;
+    try {
+      const error = await connectError(target(knownHostsFile(), { port }));
+      expect(error).toBeInstanceOf(ConnectError);
+      expect(error.message).toBe(`SSH connection to 127.0.0.1:${port} failed: Connection lost before handshake`);
+    } finally {
+      await new Promise((resolve) => web.close(resolve));
+    }
   });
 
   it("nothing listening on the port: ConnectError with ECONNREFUSED", async () => {
