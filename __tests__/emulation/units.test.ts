@@ -226,12 +226,57 @@ describe("flags and credentials", () => {
     throw new Error("expected a usage error");
   };
 
-  it("defaults and parsed values", () => {
-    expect(parseCommand(["run"])).toMatchObject({ kind: "run", outputs: "outputs.json", batch: 100, concurrency: 4, count: 1000, seed: 100, maxRetries: 5, timeoutMs: 10000, deadLetter: "dead-letter.ndjson", dryRun: false });
-    expect(parseCommand(["run", "--url", "http://x/dev", "--user-id", "u", "--duration", "2.5", "--rate", "50"])).toMatchObject({ url: "http://x/dev", userId: "u", durationSec: 2.5, rate: 50 });
+  const SEND_DEFAULTS = { batch: 100, concurrency: 4, seed: 100, maxRetries: 5, timeoutMs: 10000, json: false };
+
+  it("defaults and parsed values, exactly: no option appears that was not asked for", () => {
+    expect(parseCommand(["run"])).toEqual({ kind: "run", outputs: "outputs.json", ...SEND_DEFAULTS, count: 1000, deadLetter: "dead-letter.ndjson", dryRun: false, creds: "db_creds.yaml" });
+    expect(parseCommand(["run", "--url", "http://x/dev", "--user-id", "u", "--duration", "2.5", "--rate", "50"])).toEqual({
+      kind: "run",
+      url: "http://x/dev",
+      auth: { mode: "none" },
+      ...SEND_DEFAULTS,
+      userId: "u",
+      rate: 50,
+      durationSec: 2.5,
+      deadLetter: "dead-letter.ndjson",
+      dryRun: false,
+      creds: "db_creds.yaml",
+    });
+    const every = ["--batch", "7", "--concurrency", "3", "--seed", "9", "--max-retries", "0", "--timeout-ms", "10", "--receipts", "r.ndjson", "--json"];
+    expect(parseCommand(["run", "--outputs", "o.json", "--topics", " p , g,u ", "--count", "5", "--dead-letter", "d.ndjson", "--dry-run", "--creds", "c.yaml", ...every], { PIPELINE_API_KEY: "k" })).toEqual({
+      kind: "run",
+      outputs: "o.json",
+      apiKey: "k",
+      batch: 7,
+      concurrency: 3,
+      seed: 9,
+      maxRetries: 0,
+      timeoutMs: 10,
+      receipts: "r.ndjson",
+      json: true,
+      topics: ["p", "g", "u"],
+      count: 5,
+      deadLetter: "d.ndjson",
+      dryRun: true,
+      creds: "c.yaml",
+    });
     expect(parseCommand(["seed-db", "--rows", "10"])).toEqual({ kind: "seed-db", rows: 10, seed: 100, creds: "db_creds.yaml" });
-    expect(parseCommand(["--help"])).toEqual({ kind: "help" });
-    expect(parseCommand(["redrive", "--url", "http://x/dev"])).toMatchObject({ kind: "redrive", deadLetter: "dead-letter.ndjson", url: "http://x/dev", auth: { mode: "none" }, batch: 100, maxRetries: 5 });
+    expect(parseCommand(["seed-db", "--rows", "10", "--seed", "0", "--creds", "c.yaml"])).toEqual({ kind: "seed-db", rows: 10, seed: 0, creds: "c.yaml" });
+    expect(parseCommand(["redrive", "--url", "http://x/dev"])).toEqual({ kind: "redrive", url: "http://x/dev", auth: { mode: "none" }, ...SEND_DEFAULTS, deadLetter: "dead-letter.ndjson" });
+    expect(parseCommand(["redrive", "--dead-letter", "d.ndjson", "--api-key", "k2"])).toEqual({ kind: "redrive", outputs: "outputs.json", apiKey: "k2", ...SEND_DEFAULTS, deadLetter: "d.ndjson" });
+  });
+
+  it("asks for help in every spelling, for every command", () => {
+    for (const argv of [["--help"], ["-h"], ["help"], ["seed-db", "--help"], ["run", "-h"], ["redrive", "--help"]]) expect(parseCommand(argv)).toEqual({ kind: "help" });
+  });
+
+  it("the URL, region and topic name checks hold at both ends of the value", () => {
+    const refused = (args: string[]) => expect(() => parseCommand(args)).toThrow(/^--(url|region|topics): got /);
+    for (const url of ["ftp://x/dev", "xhttps://x/dev", "https:///dev", "https://"]) refused(["run", "--url", url, "--user-id", "u"]);
+    for (const region of ["us-east", "us-east-1x", "xus-east-1", "us-east-", "useast-1"]) refused(["run", "--url", "http://x/dev", "--user-id", "u", "--auth", "iam", "--region", region]);
+    for (const region of ["us-gov-west-1", "eu-central-12"]) expect(parseCommand(["redrive", "--url", "http://x/dev", "--auth", "iam", "--region", region])).toMatchObject({ auth: { mode: "iam", region } });
+    for (const topics of ["a b,g,u", "p,g", "p,g,u,x", "p,,u", "p/1,g,u"]) refused(["run", "--outputs", "o.json", "--topics", topics]);
+    expect(parseCommand(["run", "--topics", "a.b_c-D9,g,u"])).toMatchObject({ topics: ["a.b_c-D9", "g", "u"] });
   });
 
   it("bad flags name the flag, the value and the fix, with exit code 2", () => {
