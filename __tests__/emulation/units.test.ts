@@ -165,6 +165,48 @@ describe("flow control", () => {
   });
 });
 
+describe("flow control, exactly", () => {
+  it("mulberry32 and the event order are the same on every machine: the sequence of seed 42, the order of seed 7", () => {
+    const random = mulberry32(42);
+    expect([random(), random(), random()]).toEqual([0.6011037519201636, 0.44829055899754167, 0.8524657934904099]);
+    const order = eventOrder([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 7);
+    expect(Array.from({ length: 20 }, () => order.next().value)).toEqual([6, 5, 8, 1, 2, 3, 4, 7, 9, 0, 8, 6, 4, 9, 0, 3, 5, 1, 2, 7]);
+    expect([...eventOrder([], 7)]).toEqual([]);
+    const single = eventOrder([4], 7);
+    expect([single.next().value, single.next().value]).toEqual([4, 4]);
+  });
+
+  it("the token bucket's waits, on a clock the test moves", () => {
+    let now = 0;
+    const bucket = new TokenBucket(10, 5, () => now);
+    expect(bucket.take(5)).toBe(0);
+    expect(bucket.take(1)).toBe(100);
+    now = 100;
+    expect(bucket.take(1)).toBe(100);
+    now = 10_000;
+    // refills up to its capacity, not beyond
+    expect(bucket.take(5)).toBe(0);
+    expect(bucket.take(1)).toBe(100);
+  });
+
+  it("the histogram's percentiles: the bucket holding the rank, one sample alone, and the smallest latencies", () => {
+    const histogram = new LatencyHistogram();
+    for (const ms of [10, 20, 30, 40]) histogram.record(ms);
+    expect(histogram.count).toBe(4);
+    const within2 = (value: number, expected: number) => expect(Math.abs(value - expected) / expected).toBeLessThan(0.02);
+    within2(histogram.percentile(0.5), 20);
+    within2(histogram.percentile(0.75), 30);
+    within2(histogram.percentile(1), 40);
+    within2(histogram.percentile(0), 10);
+    const one = new LatencyHistogram();
+    one.record(7);
+    within2(one.percentile(1), 7);
+    const tiny = new LatencyHistogram();
+    tiny.record(0.001);
+    expect(tiny.percentile(0.5)).toBe(0.01);
+  });
+});
+
 describe("Kafka REST v2 answers", () => {
   const url = new URL("http://127.0.0.1:1/topics/a.pin");
   it("builds the v2 body", () => {
