@@ -4,10 +4,10 @@
 // Several reports (the scoped runs' incremental files) are read as one: where a later report named
 // has a file with the same source, its mutants' results replace the earlier ones' mutant by mutant
 // (a run over some lines of a file updates those); with a different source, the file is replaced.
-// Default: every reports/mutation/incremental*.json, the unscoped one first.
+// Default: every reports/mutation/incremental*.json, oldest first (name them to fix the order).
 // Score = (killed + timeout) / (killed + timeout + survived + no coverage), as Stryker computes it;
 // compile errors and mutants disabled as equivalent (Ignored) are listed but not counted.
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 const args = process.argv.slice(2);
@@ -16,9 +16,10 @@ const named = args.filter((arg) => !arg.startsWith("--"));
 const reportPaths = named.length > 0 ? named : defaultReports("reports/mutation");
 const report = { files: mergeFiles(reportPaths.map((path) => JSON.parse(readFileSync(path, "utf8")))) };
 
+/** The incremental files, oldest first by modification time, so a later run's results win. */
 function defaultReports(dir) {
-  const scoped = readdirSync(dir).filter((name) => /^incremental\..+\.json$/.test(name)).sort();
-  return ["incremental.json", ...scoped].map((name) => join(dir, name));
+  const names = readdirSync(dir).filter((name) => /^incremental(\..+)?\.json$/.test(name));
+  return names.map((name) => join(dir, name)).sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
 }
 
 /** The reports' files, merged as the header says. */
