@@ -176,19 +176,6 @@ describe("flow control, exactly", () => {
     expect([single.next().value, single.next().value]).toEqual([4, 4]);
   });
 
-  it("the token bucket's waits, on a clock the test moves", () => {
-    let now = 0;
-    const bucket = new TokenBucket(10, 5, () => now);
-    expect(bucket.take(5)).toBe(0);
-    expect(bucket.take(1)).toBe(100);
-    now = 100;
-    expect(bucket.take(1)).toBe(100);
-    now = 10_000;
-    // refills up to its capacity, not beyond
-    expect(bucket.take(5)).toBe(0);
-    expect(bucket.take(1)).toBe(100);
-  });
-
   it("the histogram's percentiles: the bucket holding the rank, one sample alone, and the smallest latencies", () => {
     const histogram = new LatencyHistogram();
     for (const ms of [10, 20, 30, 40]) histogram.record(ms);
