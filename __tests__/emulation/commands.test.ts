@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { exitCodeOf } from "../../lib/cli-run";
 import { USAGE } from "../../emulation/args";
 import { type EmulateIo, formatSummary, main, progressLine } from "../../emulation/cli";
@@ -17,7 +17,7 @@ import { EMULATE_DEFAULTS } from "../../emulation/defaults";
 import type { EmulationSummary } from "../../emulation/emulator";
 import { EmulationError } from "../../emulation/errors";
 import { generateEvent } from "../../emulation/rows";
-import { startKafkaRestDouble, type KafkaRestDouble, type KafkaRestDoubleOptions } from "./kafka-rest-double";
+import { kafkaRestDoublesPerTest } from "./rest-doubles";
 
 const SEED = 5;
 const TOPICS = ["abc.pin", "abc.geo", "abc.user"];
@@ -25,16 +25,7 @@ const TOPICS = ["abc.pin", "abc.geo", "abc.user"];
 const dir = mkdtempSync(join(tmpdir(), "emulation-commands-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const doubles: KafkaRestDouble[] = [];
-afterEach(async () => {
-  await Promise.all(doubles.splice(0).map((rest) => rest.close()));
-});
-
-async function startRest(options: Partial<KafkaRestDoubleOptions> = {}): Promise<KafkaRestDouble> {
-  const rest = await startKafkaRestDouble({ topics: TOPICS, ...options });
-  doubles.push(rest);
-  return rest;
-}
+const startRest = kafkaRestDoublesPerTest(TOPICS);
 
 interface Captured {
   readonly io: EmulateIo;

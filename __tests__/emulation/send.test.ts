@@ -7,14 +7,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createAuthenticator } from "../../emulation/auth";
 import { DeadLetterFile, readDeadLetters, redriveDeadLetterPath } from "../../emulation/dead-letters";
 import { redriveDeadLetters, runEmulation, type EmulationOptions, type EventSource } from "../../emulation/emulator";
 import { generateEvent, TABLE_ROLES, type TableRole } from "../../emulation/rows";
 import { abandonedRecords, failureAction, notRetriedReason, stopReasonForRetry, type PendingRecord } from "../../emulation/send-queue";
 import { freePort } from "../support/net";
-import { startKafkaRestDouble, type KafkaRestDouble, type KafkaRestDoubleOptions } from "./kafka-rest-double";
+import { kafkaRestDoublesPerTest } from "./rest-doubles";
 
 const SEED = 11;
 const TOPICS: Record<TableRole, string> = { pin: "abc.pin", geo: "abc.geo", user: "abc.user" };
@@ -23,16 +23,7 @@ const DEAD_LETTER_KEYS = ["topic", "event", "reason", "attempts", "value"];
 const dir = mkdtempSync(join(tmpdir(), "emulation-send-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const doubles: KafkaRestDouble[] = [];
-afterEach(async () => {
-  await Promise.all(doubles.splice(0).map((rest) => rest.close()));
-});
-
-async function startRest(options: Partial<KafkaRestDoubleOptions> = {}): Promise<KafkaRestDouble> {
-  const rest = await startKafkaRestDouble({ topics: Object.values(TOPICS), ...options });
-  doubles.push(rest);
-  return rest;
-}
+const startRest = kafkaRestDoublesPerTest(Object.values(TOPICS));
 
 /** Events 1..n from the seeded generator, as the database would return them. */
 function memorySource(n: number): EventSource & { fetched: number[][] } {
