@@ -95,11 +95,12 @@ export class SshHost implements Host {
     const line = renderCommand(argv, options);
     const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
     const failure = (reason: string) => new RemoteCommandError(this.name, "exec", describeCommand(argv, options), -1, reason);
-    if (this.lost !== undefined) return Promise.reject(failure(`connection lost: ${this.lost}`));
+    const lostFailure = () => failure(`connection lost: ${this.lost}`);
+    if (this.lost !== undefined) return Promise.reject(lostFailure());
     this.requests++;
     return new Promise((resolve, reject) => {
       this.client.exec(line, (err, stream: ClientChannel) => {
-        if (err) return reject(failure(this.lost === undefined ? err.message : `connection lost: ${this.lost}`));
+        if (err) return reject(this.lost === undefined ? failure(err.message) : lostFailure());
         const stdout: Buffer[] = [];
         const stderr: Buffer[] = [];
         let code = -1;
@@ -118,7 +119,7 @@ export class SshHost implements Host {
         stream.on("close", () => {
           clearTimeout(timer);
           // no exit status because the connection went: the command's outcome is unknown, not -1
-          if (!exited && this.lost !== undefined) return reject(failure(`connection lost: ${this.lost}`));
+          if (!exited && this.lost !== undefined) return reject(lostFailure());
           resolve({ stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8"), code });
         });
         stream.end(options.stdin ?? "");

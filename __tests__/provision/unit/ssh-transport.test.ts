@@ -13,7 +13,7 @@ import { HostKeyError, fingerprint, hostKeyErrorMessage, knownHostsLine } from "
 import { RemoteCommandError } from "../../../provision/remote";
 import { ConnectError, SshHost, type SshTarget } from "../../../provision/ssh";
 import { freePort } from "../../support/net";
-import { type KeyPair, type TestSshServer, generateKey, startSshServer } from "./ssh-server";
+import { type KeyPair, type SeenConnection, type TestSshServer, generateKey, startSshServer } from "./ssh-server";
 
 const USER = "tester";
 
@@ -148,23 +148,23 @@ describe("exec over a connection to a known host", () => {
 });
 
 describe("the connection going away under a run", () => {
-  /** Starts a command that runs until the connection goes, and waits until the server runs it. */
-  async function commandInFlight(host: SshHost, seen: { commands: string[] }): Promise<{ outcome: Promise<Error | undefined> }> {
+  /** Connects to the known server and starts a command that runs until the connection goes, waiting until the server runs it. */
+  async function commandInFlight(): Promise<{ host: SshHost; seen: SeenConnection; outcome: Promise<Error | undefined> }> {
+    const host = await connect(target(knownHostsFile(`${knownHostsLine(serverName(), hostKey.blob)}\n`)));
+    const seen = server.connections.at(-1)!;
     const outcome = host.exec(["sleep", "30"], { timeoutMs: 10_000 }).then(
       () => undefined,
       (err: Error) => err,
     );
     await vi.waitFor(() => expect(seen.commands).toEqual(["env LC_ALL=C sleep 30"]), { timeout: 2_000 });
     // wrapped: an async function returning the promise itself would wait for the command to end
-    return { outcome };
+    return { host, seen, outcome };
   }
 
   it("the server ends it during a command: that command and the next fail with 'connection lost', not an exit code", async () => {
-    const host = await connect(target(knownHostsFile(`${knownHostsLine(serverName(), hostKey.blob)}\n`)));
-    const seen = server.connections.at(-1)!;
-    const inFlight = await commandInFlight(host, seen);
+    const { host, seen, outcome } = await commandInFlight();
     seen.end();
-    const error = await inFlight.outcome;
+    const error = await outcome;
     expect(error).toBeInstanceOf(RemoteCommandError);
     expect(error?.message).toBe("[127.0.0.1] exec: command exited -1: env LC_ALL=C sleep 30: connection lost: the connection closed");
     await expect(host.exec(["true"])).rejects.toThrow("[127.0.0.1] exec: command exited -1: env LC_ALL=C true: connection lost: the connection closed");
@@ -172,11 +172,9 @@ describe("the connection going away under a run", () => {
   });
 
   it("a reset: the socket error is the reason, not an unhandled 'error' event, and close() still resolves", async () => {
-    const host = await connect(target(knownHostsFile(`${knownHostsLine(serverName(), hostKey.blob)}\n`)));
-    const seen = server.connections.at(-1)!;
-    const inFlight = await commandInFlight(host, seen);
+    const { host, seen, outcome } = await commandInFlight();
     seen.reset();
-    const error = await inFlight.outcome;
+    const error = await outcome;
     // the reset surfaces on whichever socket call meets it first: a read, or a keepalive's write
     expect(error?.message).toMatch(/^\[127\.0\.0\.1\] exec: command exited -1: env LC_ALL=C sleep 30: connection lost: (read|write) ECONNRESET$/);
     await expect(host.exec(["true"])).rejects.toThrow(/^\[127\.0\.0\.1\] exec: command exited -1: env LC_ALL=C true: connection lost: (read|write) ECONNRESET$/);
