@@ -291,3 +291,79 @@ describe("whole runs against the REST double, in process", () => {
     );
   });
 });
+
+describe("pacing and stopping a run", () => {
+  it("--rate: chunks of a tenth of a second's events, and never faster than the rate after the first chunk's burst", async () => {
+    const rest = await startRest();
+    const source = memorySource(20);
+    const summary = await runEmulation(source, options(rest.url, { count: 20, batch: 10, rate: 40 }));
+    expect(source.fetched.map((ids) => ids.length)).toEqual([4, 4, 4, 4, 4]);
+    expect(summary).toMatchObject({ events: 20, acknowledged: 60, failed: 0 });
+    // 4 events free (the bucket starts full), 16 more at 40 a second: a lower bound, whatever the machine
+    expect(summary.seconds).toBeGreaterThanOrEqual(0.4);
+    expect(summary.recordsPerSecond).toBeCloseTo(summary.acknowledged / summary.seconds, 6);
+  });
+
+  it("--duration: an unbounded run (no --count) stops starting events at the deadline and ends cleanly", async () => {
+    const rest = await startRest();
+    const summary = await runEmulation(memorySource(30), options(rest.url, { batch: 5, rate: 50, durationSec: 0.3 }));
+    expect(summary.fatal).toBeUndefined();
+    // at 50 a second for 0.3 s, plus the first chunk's burst of 5: some events, never more than the rate allows
+    expect(summary.events).toBeGreaterThan(0);
+    expect(summary.events).toBeLessThanOrEqual(5 + 50 * 0.3);
+    expect(summary).toMatchObject({ sent: 3 * summary.events, acknowledged: 3 * summary.events, failed: 0 });
+    expect(summary.seconds).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it("an abort stops starting events; what was started is still delivered, and nothing is dead-lettered", async () => {
+    const rest = await startRest();
+    const controller = new AbortController();
+    const progress: Record<string, number>[] = [];
+    const opts = options(rest.url, {
+      batch: 2,
+      rate: 20,
+      signal: controller.signal,
+      progressIntervalMs: 20,
+      onProgress: (snapshot) => {
+        progress.push({ ...snapshot });
+        if (snapshot.acknowledged >= 6) controller.abort();
+      },
+    });
+    const summary = await runEmulation(memorySource(30), opts);
+    expect(summary.fatal).toBeUndefined();
+    expect(summary.events).toBeGreaterThanOrEqual(2);
+    expect(summary).toMatchObject({ sent: 3 * summary.events, acknowledged: 3 * summary.events, failed: 0 });
+    expect(existsSync(opts.deadLetterPath)).toBe(false);
+    // the progress snapshots: the run's counters and its clock, never ahead of the summary
+    expect(progress.length).toBeGreaterThan(0);
+    expect(Object.keys(progress[0]!).sort()).toEqual(Object.keys({ ...summary }).filter((key) => !["recordsPerSecond", "latencyP50Ms", "latencyP99Ms", "receiptsPath"].includes(key)).sort());
+    for (const snapshot of progress) {
+      expect(snapshot.events).toBeLessThanOrEqual(summary.events);
+      expect(snapshot.seconds).toBeGreaterThan(0);
+      expect(snapshot.seconds).toBeLessThanOrEqual(summary.seconds);
+    }
+    // the ticker stops with the run
+    const reported = progress.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(progress).toHaveLength(reported);
+  });
+
+  it("an abort before the start sends nothing; a redrive then keeps every record in its new dead-letter file as interrupted", async () => {
+    const rest = await startRest();
+    const aborted = AbortSignal.abort();
+    const summary = await runEmulation(memorySource(10), options(rest.url, { count: 10, signal: aborted }));
+    expect(summary).toMatchObject({ events: 0, sent: 0, requests: 0 });
+
+    const records = [1, 2, 3].map((event) => ({ topic: TOPICS.pin, event, json: JSON.stringify(generateEvent(SEED, event).pin) }));
+    const redrive = options(rest.url, { batch: 2, signal: aborted });
+    const redriven = await redriveDeadLetters(records, { ...redrive, invokeUrl: rest.url });
+    expect(rest.requests.total).toBe(0);
+    expect(redriven).toMatchObject({ events: 3, sent: 0, acknowledged: 0, failed: 3, deadLetterPath: redrive.deadLetterPath });
+    const lines = deadLetterLines(redrive.deadLetterPath);
+    expect(lines.map((line) => [line.event, line.reason, line.attempts])).toEqual([
+      [1, "not sent, the run stopped: interrupted", 0],
+      [2, "not sent, the run stopped: interrupted", 0],
+      [3, "not sent, the run stopped: interrupted", 0],
+    ]);
+  });
+});
