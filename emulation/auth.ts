@@ -104,12 +104,12 @@ class SigV4Authenticator implements RequestAuthenticator {
       method: "POST",
       protocol: url.protocol,
       hostname: url.hostname,
-      ...(url.port === "" ? {} : { port: Number(url.port) }),
       path: url.pathname,
       // The signer takes the payload hash from this header when present (as for S3) instead of
       // hashing the body with its pure-JavaScript SHA-256, which runs at ~10-25 MB/s and would cap
       // the emulator near 8,000 records/s; OpenSSL's hashes the same bytes ~20x faster. The value
-      // is the body's true hash, so the API's own check of the signature is unchanged.
+      // is the body's true hash, so the API's own check of the signature is unchanged. `host` is
+      // the Host header Node's client sends, port included: the signer signs headers, not the URL.
       headers: { ...headers, host: url.host, [PAYLOAD_HASH_HEADER]: createHash("sha256").update(body).digest("hex") },
       body,
     });
