@@ -71,6 +71,8 @@ export interface KafkaRestDouble {
   /** Records written per topic. */
   readonly written: Record<string, number>;
   readonly requests: { total: number; rejected: number; forbidden: number; faults: Record<FaultKind, number> };
+  /** Client connections open now (keep-alive sockets included). */
+  openConnections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -240,6 +242,7 @@ export async function startKafkaRestDouble(options: KafkaRestDoubleOptions): Pro
     acknowledged,
     written,
     requests,
+    openConnections: () => new Promise<number>((resolve, reject) => server.getConnections((err, count) => (err ? reject(err) : resolve(count)))),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

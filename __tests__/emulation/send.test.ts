@@ -4,7 +4,7 @@
  * Kafka REST double in this process, fed by an in-memory event source. The MariaDB-backed suite
  * (run.test.ts) covers the same flow through the CLI; this one runs anywhere and under mutation testing.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -365,5 +365,35 @@ describe("pacing and stopping a run", () => {
       [2, "not sent, the run stopped: interrupted", 0],
       [3, "not sent, the run stopped: interrupted", 0],
     ]);
+  });
+});
+
+describe("what a finished run leaves behind", () => {
+  /** Paths this process holds open, from /proc/self/fd. */
+  const openPaths = () => readdirSync("/proc/self/fd").flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/self/fd/${fd}`)];
+    } catch {
+      return []; // the directory's own descriptor, closed by the time it is read
+    }
+  });
+
+  it("no descriptor on its receipts or dead-letter file, and no connection to the API", async () => {
+    const rest = await startRest({ faults: { requestFaultRate: 0, recordErrorRate: 0.5 }, seed: 3 });
+    const opts = options(rest.url, { count: 12, batch: 4, maxRetries: 0 });
+    const summary = await runEmulation(memorySource(12), opts);
+    // both files were written: the test is about closing them
+    expect(summary.failed).toBeGreaterThan(0);
+    expect(summary.acknowledged).toBeGreaterThan(0);
+    expect(existsSync(opts.deadLetterPath)).toBe(true);
+    expect(readFileSync(opts.receiptsPath, "utf8")).not.toBe("");
+    expect(openPaths().filter((path) => path === opts.receiptsPath || path === opts.deadLetterPath)).toEqual([]);
+    // the client's keep-alive sockets are closed; the server sees the FINs within moments
+    let open = await rest.openConnections();
+    for (let waited = 0; open > 0 && waited < 2000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      open = await rest.openConnections();
+    }
+    expect(open).toBe(0);
   });
 });
