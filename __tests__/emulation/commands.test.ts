@@ -8,12 +8,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { exitCodeOf } from "../../lib/cli-run";
 import { USAGE } from "../../emulation/args";
 import { type EmulateIo, formatSummary, main, progressLine } from "../../emulation/cli";
 import { describeDbError } from "../../emulation/db-errors";
-import { EMULATE_DEFAULTS } from "../../emulation/defaults";
+import { EMULATE_DEFAULTS, SEND_TUNING } from "../../emulation/defaults";
 import type { EmulationSummary } from "../../emulation/emulator";
 import { EmulationError } from "../../emulation/errors";
 import { generateEvent } from "../../emulation/rows";
@@ -306,5 +306,52 @@ describe("database errors, one line each naming the server and the fix", () => {
   it("passes an EmulationError through unchanged", () => {
     const original = new EmulationError("already described", 2);
     expect(describeDbError(original, creds)).toBe(original);
+  });
+});
+
+describe("emulate: Ctrl-C", () => {
+  /** Sends the process `times` SIGINTs once the double has a request in flight (so the run has started), on whatever machine. */
+  function interruptOnFirstRequest(rest: { requests: { total: number } }, times: number): () => void {
+    const poll = setInterval(() => {
+      if (rest.requests.total === 0) return;
+      clearInterval(poll);
+      for (let i = 0; i < times; i++) process.emit("SIGINT");
+    }, 5);
+    return () => clearInterval(poll);
+  }
+
+  it("the first stops taking records: those in flight or queued finish, the rest go to the new dead-letter file, exit 1; the handler is removed after", async () => {
+    const rest = await startRest({ faults: { requestFaultRate: 1, kinds: { slow: 1 }, slowMs: 150 } });
+    const { io, stdout, stderr } = capture();
+    const input = deadLetterFile([1, 2, 3, 4]);
+    const listeners = process.listenerCount("SIGINT");
+    const stop = interruptOnFirstRequest(rest, 1);
+    const code = await main(["redrive", "--dead-letter", input, "--url", rest.url, "--batch", "1", "--concurrency", "1", "--receipts", join(dir, "r-int.ndjson"), "--json"], io);
+    stop();
+    expect(code).toBe(1);
+    expect(process.listenerCount("SIGINT")).toBe(listeners);
+    expect(stderr()).toBe("\nemulate: stopping, finishing the records in flight (Ctrl-C again to quit now)\n");
+    const summary = JSON.parse(stdout()) as EmulationSummary;
+    // 12 records, one a request: the one in flight at the interrupt and the jobs already queued for the
+    // sender are sent; nothing more is taken from the file
+    expect(summary.acknowledged).toBe(1 + SEND_TUNING.queuedJobs);
+    expect(rest.requests.total).toBe(summary.acknowledged);
+    const abandoned = readFileSync(summary.deadLetterPath as string, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { reason: string });
+    expect(abandoned).toHaveLength(12 - summary.acknowledged);
+    for (const line of abandoned) expect(line.reason).toBe("not sent, the run stopped: interrupted");
+  });
+
+  it("a second quits at once with exit code 130", async () => {
+    const rest = await startRest({ faults: { requestFaultRate: 1, kinds: { slow: 1 }, slowMs: 150 } });
+    const exits: unknown[] = [];
+    const exit = vi.spyOn(process, "exit").mockImplementation(((code?: number) => void exits.push(code)) as typeof process.exit);
+    try {
+      const stop = interruptOnFirstRequest(rest, 2);
+      await main(["redrive", "--dead-letter", deadLetterFile([1, 2]), "--url", rest.url, "--batch", "1", "--concurrency", "1", "--receipts", join(dir, "r-int2.ndjson"), "--json"], capture().io);
+      stop();
+    } finally {
+      exit.mockRestore();
+    }
+    expect(exits).toEqual([130]);
   });
 });
