@@ -3,13 +3,16 @@
 //   node scripts/mutation-scores.mjs [report.json ...] [--survivors]
 // Several reports (the scoped runs' incremental files) are read as one: where a later report named
 // has a file with the same source, its mutants' results replace the earlier ones' mutant by mutant
-// (a run over some lines of a file updates those); with a different source, the file is replaced.
+// (a run over some lines of a file updates those), except that a mutant some run detected (killed
+// or timed out) stays detected: a run with fewer tests (a new suite against earlier survivors) can
+// add kills, never take one back. With a different source, the file is replaced.
 // Default: every reports/mutation/incremental*.json, oldest first (name them to fix the order).
 // Score = (killed + timeout) / (killed + timeout + survived + no coverage), as Stryker computes it;
 // compile errors and mutants disabled as equivalent (Ignored) are listed but not counted.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 
+const DETECTED = new Set(["Killed", "Timeout"]);
 const args = process.argv.slice(2);
 const showSurvivors = args.includes("--survivors");
 const named = args.filter((arg) => !arg.startsWith("--"));
@@ -28,7 +31,11 @@ function mergeFiles(reports) {
   for (const { files: reportFiles } of reports) {
     for (const [file, { source, mutants }] of Object.entries(reportFiles)) {
       if (files.get(file)?.source !== source) files.set(file, { source, mutants: new Map() });
-      for (const mutant of mutants) files.get(file).mutants.set(mutantKey(mutant), mutant);
+      const merged = files.get(file).mutants;
+      for (const mutant of mutants) {
+        const key = mutantKey(mutant);
+        if (!DETECTED.has(merged.get(key)?.status)) merged.set(key, mutant);
+      }
     }
   }
   return Object.fromEntries([...files].map(([file, { mutants }]) => [file, { mutants: [...mutants.values()] }]));
