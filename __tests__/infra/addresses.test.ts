@@ -5,6 +5,7 @@
  * the console, the alarms and the runbooks. A change here is a migration, and must be one on purpose.
  */
 import { describe, expect, it } from "vitest";
+import { loadBalancerName } from "../../constructs/private-link";
 import { exampleConfig, synthPipeline } from "./helpers";
 
 const { tf } = synthPipeline(exampleConfig());
@@ -173,5 +174,13 @@ describe("what a real account keys on", () => {
       "aws_security_group.network_msk-sg_7B734E76": "MSK brokers: SASL/IAM from the client host and MSK Connect",
       "aws_security_group.private-link_nlb-sg_0D7BB5CE": "Internal NLB of the API Gateway VPC link: forwards to the REST proxy only",
     });
+  });
+});
+
+describe("load balancer and target group names (32 characters, no trailing hyphen)", () => {
+  it("keeps the hyphens inside a prefix, and drops every hyphen the cut leaves at its end", () => {
+    expect(loadBalancerName("team-a", "nlb")).toBe("team-a-nlb");
+    // 21 characters of the prefix fit beside "-rest-proxy"; the cut ends in two hyphens
+    expect(loadBalancerName(`${"a".repeat(19)}--${"b".repeat(8)}`, "rest-proxy")).toBe(`${"a".repeat(19)}-rest-proxy`);
   });
 });
