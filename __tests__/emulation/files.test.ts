@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadDbCreds, parseDbCreds } from "../../emulation/creds";
 import { DeadLetterFile, readDeadLetters, redriveDeadLetterPath } from "../../emulation/dead-letters";
@@ -109,5 +110,25 @@ describe("the dead-letter file", () => {
     const now = new Date("2026-12-02T10:11:12.345Z");
     expect(redriveDeadLetterPath("a.ndjson.bak", now)).toBe("a.ndjson.bak.redrive-20261202T101112.345Z.ndjson");
     expect(redriveDeadLetterPath("out/a.ndjson", now)).toBe("out/a.redrive-20261202T101112.345Z.ndjson");
+  });
+});
+
+describe("the credentials file, unreadable or not YAML", () => {
+  it("a file the user may not read says permission denied", () => {
+    // mode 0200 and owned by root: refused to everyone, root included, so the test means the same under sudo
+    const writeOnly = "/proc/sys/vm/compact_memory";
+    expect(() => loadDbCreds(writeOnly)).toThrow(`${writeOnly}: not readable (permission denied) (${FIX}, or pass --creds <file>)`);
+  });
+
+  it("quotes the first line of the YAML parser's complaint, whole", () => {
+    const text = "HOST: [unclosed\nUSER: u";
+    let complaint = "";
+    try {
+      parseYaml(text);
+    } catch (err) {
+      complaint = (err as Error).message;
+    }
+    expect(complaint).toContain("\n");
+    expect(() => parseDbCreds(text, "c.yaml")).toThrow(`c.yaml: not valid YAML (${complaint.split("\n")[0]}); ${FIX}`);
   });
 });
