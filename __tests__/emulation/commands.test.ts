@@ -321,7 +321,7 @@ describe("emulate: Ctrl-C", () => {
   }
 
   it("the first stops taking records: those in flight or queued finish, the rest go to the new dead-letter file, exit 1; the handler is removed after", async () => {
-    const rest = await startRest({ faults: { requestFaultRate: 1, kinds: { slow: 1 }, slowMs: 150 } });
+    const rest = await startRest({ faults: { requestFaultRate: 1, kinds: { slow: 1 }, slowMs: 50 } });
     const { io, stdout, stderr } = capture();
     const input = deadLetterFile([1, 2, 3, 4]);
     const listeners = process.listenerCount("SIGINT");
@@ -342,7 +342,7 @@ describe("emulate: Ctrl-C", () => {
   });
 
   it("a second quits at once with exit code 130", async () => {
-    const rest = await startRest({ faults: { requestFaultRate: 1, kinds: { slow: 1 }, slowMs: 150 } });
+    const rest = await startRest({ faults: { requestFaultRate: 1, kinds: { slow: 1 }, slowMs: 50 } });
     const exits: unknown[] = [];
     const exit = vi.spyOn(process, "exit").mockImplementation(((code?: number) => void exits.push(code)) as typeof process.exit);
     try {
