@@ -27,7 +27,7 @@ const SCOPED_SUITES = [
 ];
 export default defineConfig({
   test: {
-    include: process.env.MUTATION_TESTS ? process.env.MUTATION_TESTS.split(",") : SCOPED_SUITES,
+    include: process.env.MUTATION_TESTS ? process.env.MUTATION_TESTS.split(",").filter((glob) => glob !== "") : SCOPED_SUITES,
     exclude: serviceSuites,
     // one module graph for every test file and every mutant's run: each run otherwise re-imports
     // zod, yaml and the AWS SDK per file (seconds a mutant); the unit suites share no mutable state
