@@ -58,7 +58,10 @@ describe("KafkaCluster", () => {
   });
 
   it("reports every problem at once", () => {
-    expect(kafkaClusterProblems({ subnets: [{} as Subnet], brokerCount: 1, defaultReplicationFactor: 2 })).toHaveLength(2);
+    const problems = kafkaClusterProblems({ subnets: [{} as Subnet], brokerCount: 1, defaultReplicationFactor: 2 });
+    expect(problems).toHaveLength(2);
+    // the construct throws them all, one per line
+    expect(() => cluster(1, { brokerCount: 1, defaultReplicationFactor: 2 })).toThrow(new Error(problems.join("\n")));
   });
 });
 
@@ -111,6 +114,8 @@ describe("secure defaults", () => {
     // without the acknowledgement nothing is suppressed, so synth fails on the findings
     expect(policySuppressions({ clientHost: { allowSshFromAnywhere: false }, api: { exposure: "public", acknowledgePublicProxy: false, auth: "none" } } as never)).toEqual([]);
     expect(policySuppressions({ clientHost: { allowSshFromAnywhere: false }, api: { ...PRIVATE_API, auth: "none" } } as never)).toEqual([]);
+    // an acknowledgement without the public layout opens nothing, so it suppresses nothing
+    expect(policySuppressions({ clientHost: { allowSshFromAnywhere: false }, api: { ...PRIVATE_API, acknowledgePublicProxy: true } } as never)).toEqual([]);
   });
 
   it("names load balancers within 32 characters, without a trailing hyphen", () => {
