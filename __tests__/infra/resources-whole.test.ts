@@ -11,7 +11,7 @@ import { exampleConfig, onlyResource, refTo, resourcesOf, scratchDir, synthPipel
 
 const config = exampleConfig();
 const { stack, tf } = synthPipeline(config);
-const { tf: seedTf } = synthPipeline(exampleConfig((doc) => Object.assign(doc.api, { exposure: "public", acknowledgePublicProxy: true, auth: "none" })));
+const { stack: seedStack, tf: seedTf } = synthPipeline(exampleConfig((doc) => Object.assign(doc.api, { exposure: "public", acknowledgePublicProxy: true, auth: "none" })));
 const USER = "0a1b2c3d4e5f";
 
 /** The warnings cdktf prints at synth for a construct. */
@@ -104,6 +104,21 @@ describe("the ingest API's integrations", () => {
   });
 });
 
+describe("the ingest API's routes and account role", () => {
+  it("routes: one per topic at /topics/<topic>, or the seed's one /{proxy+}", () => {
+    expect(stack.api.routes.map((route) => route.path)).toEqual([`/topics/${USER}.pin`, `/topics/${USER}.geo`, `/topics/${USER}.user`]);
+    expect(seedStack.api.routes.map((route) => route.path)).toEqual(["/{proxy+}"]);
+  });
+
+  it("the CloudWatch role gets AWS's push-to-logs policy, in the role's own partition", () => {
+    const roleArn = refTo(tf, "aws_iam_role", "cloudwatch-role", "arn").slice(2, -1);
+    expect(Object.values(resourcesOf(tf, "aws_iam_role_policy_attachment"))).toContainEqual({
+      role: refTo(tf, "aws_iam_role", "cloudwatch-role", "name"),
+      policy_arn: `arn:\${element(split(":", ${roleArn}), 1)}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
+    });
+  });
+});
+
 describe("the ingest API's producer key (auth: api-key)", () => {
   const { tf: keyTf } = synthPipeline(exampleConfig((doc) => Object.assign(doc.api, { auth: "api-key" })));
 
@@ -116,6 +131,12 @@ describe("the ingest API's producer key (auth: api-key)", () => {
       throttle_settings: { rate_limit: 1000, burst_limit: 2000 },
       quota_settings: { limit: 1_000_000, period: "DAY" },
     });
+  });
+});
+
+describe("the alarm topic", () => {
+  it("named and displayed after the user id", () => {
+    expect(onlyResource(tf, "aws_sns_topic")).toEqual({ name: `${USER}-alarms`, display_name: `${USER} pipeline alarms` });
   });
 });
 
