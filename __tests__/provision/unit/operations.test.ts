@@ -238,6 +238,49 @@ describe("topics", () => {
   });
 });
 
+describe("topics: the listing and the plan at their edges", () => {
+  const spec = { kafkaTopicsBin: "/opt/kafka/bin/kafka-topics.sh", bootstrapServers: "b:9098", commandConfig: "/c", classpath: "/j", topics: ["u.pin", "u.geo"], partitions: 3 };
+
+  it("the listing: one topic per line, blanks and surrounding spaces dropped", () => {
+    expect(parseTopicsFacts("  u.pin \n\n\tu.x\n")).toEqual({ cliInstalled: true, existing: ["u.pin", "u.x"] });
+    expect(parseTopicsFacts("")).toEqual({ cliInstalled: true, existing: [] });
+  });
+
+  it("plural partitions, and no note once the CLI is installed", () => {
+    expect(planTopics({ cliInstalled: true, existing: ["u.pin"] }, spec)).toEqual([{ topic: "u.geo", summary: "create topic u.geo with 3 partitions" }]);
+  });
+
+  it("the listing script: the marker when the CLI is missing, else the CLI itself with every argument", () => {
+    const run = (...argv: string[]) => spawnSync("sh", ["-c", LIST_TOPICS_SCRIPT, "sh", ...argv], { encoding: "utf8" });
+    expect(run("/nonexistent/kafka-topics.sh", "--list")).toMatchObject({ status: 0, stdout: "#kafka-cli-missing\n" });
+    expect(run("/bin/echo", "--list", "a b")).toMatchObject({ status: 0, stdout: "--list a b\n" });
+  });
+
+  it("a successful create leaves no note, whatever it prints", async () => {
+    const op = topicsOperation("topics", [], spec);
+    const host = new FakeHost(() => ({ code: 0, stdout: "Created topic u.geo (it already exists elsewhere)." }));
+    expect(await op.apply(host, [{ topic: "u.geo", summary: "" }], context(AMAZON))).toEqual([]);
+  });
+});
+
+describe("file facts: without the content (check mode) and with an empty file", () => {
+  const digest = "b".repeat(64);
+
+  it("no marker: no content key, the last value whole", () => {
+    expect(parseFileFacts(`type=file\nstat=600 root root\nsha256=${digest}`)).toEqual({ type: "file", mode: 0o600, owner: "root", group: "root", sha256: digest });
+  });
+
+  it("the marker with nothing after it: empty content", () => {
+    expect(parseFileFacts(`type=file\nstat=644 a b\nsha256=${digest}\n--content--\n`)).toEqual({ type: "file", mode: 0o644, owner: "a", group: "b", sha256: digest, content: "" });
+  });
+
+  it("other types carry no stat, and an unknown type is refused with the output quoted", () => {
+    expect(parseFileFacts("type=symlink\nstat=777 root root\n")).toEqual({ type: "symlink" });
+    expect(parseFileFacts("type=other\n")).toEqual({ type: "other" });
+    expect(() => parseFileFacts("type=fifo\n")).toThrow('unexpected file facts output: "type=fifo\\n"');
+  });
+});
+
 describe("service", () => {
   const spec = {
     unit: "kafka-rest.service",
@@ -334,6 +377,21 @@ describe("system user", () => {
       "sudo -n env LC_ALL=C useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin --comment 'Confluent REST proxy' kafka-rest",
     ]);
     expect(op.notifies).toEqual(["restart kafka-rest"]);
+  });
+
+  it("says what each change does, with the value it replaces", () => {
+    expect(planUser({ exists: false }, spec).map((c) => c.summary)).toEqual(["create system user kafka-rest (shell /usr/sbin/nologin, home /nonexistent, not created)"]);
+    expect(planUser(parseUserFacts("kafka-rest:x:998:998::/home/k:/bin/sh\n", "kafka-rest"), { ...spec, shell: "/bin/false", home: "/var/empty" }).map((c) => c.summary)).toEqual([
+      "set the shell of kafka-rest to /bin/false (was /bin/sh)",
+      "set the home of kafka-rest to /var/empty (was /home/k)",
+    ]);
+  });
+
+  it("the probe prints the account's passwd line, and nothing (exit 0) for an unknown account", () => {
+    const probe = (name: string) => spawnSync("sh", ["-c", USER_FACTS_SCRIPT, "sh", name], { encoding: "utf8" });
+    expect(probe("root")).toMatchObject({ status: 0, stdout: expect.stringMatching(/^root:x:0:0:/) });
+    expect(parseUserFacts(probe("root").stdout, "root")).toMatchObject({ exists: true, uid: 0, home: "/root" });
+    expect(probe("no-such-account-here")).toMatchObject({ status: 0, stdout: "" });
   });
 
   it("fixes a drifted shell and home with usermod, never recreating the account", async () => {
