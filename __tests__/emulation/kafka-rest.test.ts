@@ -139,6 +139,14 @@ describe("produce: transport failures", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("a timed-out request's connection is closed, not left open for a late answer", async () => {
+    let closed = false;
+    const server = await startServer((_req, _res, socket) => socket.on("close", () => (closed = true)));
+    await produce(new URL(`${server.url}/topics/t`), "{}", 1, transport(100));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(closed).toBe(true);
+  });
+
   it("a connection reset after the request: a retry that may duplicate, naming the error", async () => {
     const server = await startServer((_req, _res, socket) => socket.resetAndDestroy());
     const outcome = await produce(new URL(`${server.url}/topics/t`), "{}", 1, transport());
