@@ -168,6 +168,15 @@ describe("the dead-letter file", () => {
 });
 
 describe("whole runs against the REST double, in process", () => {
+  it("latency: each request timed from send to answer, so answers held 50 ms read about that (timers may fire a little early) and never more than the run", async () => {
+    const rest = await startRest({ faults: { requestFaultRate: 1, kinds: { slow: 1 }, slowMs: 50 } });
+    const summary = await runEmulation(memorySource(4), options(rest.url, { count: 4, batch: 2 }));
+    expect(summary).toMatchObject({ events: 4, acknowledged: 12, requests: 6 });
+    expect(summary.latencyP50Ms).toBeGreaterThanOrEqual(40);
+    expect(summary.latencyP99Ms).toBeGreaterThanOrEqual(summary.latencyP50Ms);
+    expect(summary.latencyP99Ms).toBeLessThanOrEqual(summary.seconds * 1000);
+  });
+
   it("batching: one request per topic per chunk of --batch events, every record acknowledged once, no dead-letter file", async () => {
     const rest = await startRest();
     const source = memorySource(40);
