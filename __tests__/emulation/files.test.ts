@@ -9,6 +9,7 @@ import { parse as parseYaml } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadDbCreds, parseDbCreds } from "../../emulation/creds";
 import { DeadLetterFile, readDeadLetters, redriveDeadLetterPath } from "../../emulation/dead-letters";
+import { defaultReceiptsPath, ReceiptsFile } from "../../emulation/receipts-file";
 
 const dir = mkdtempSync(join(tmpdir(), "emulation-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -130,5 +131,35 @@ describe("the credentials file, unreadable or not YAML", () => {
     }
     expect(complaint).toContain("\n");
     expect(() => parseDbCreds(text, "c.yaml")).toThrow(`c.yaml: not valid YAML (${complaint.split("\n")[0]}); ${FIX}`);
+  });
+});
+
+describe("the receipts file", () => {
+  it("exists as soon as the run starts (an unwritable path stops it before anything is posted), and stays empty without acknowledgements", () => {
+    const path = join(dir, "receipts", "nested", "run.ndjson");
+    const receipts = new ReceiptsFile(path);
+    expect(readFileSync(path, "utf8")).toBe("");
+    receipts.record("u.pin", [{ event: 1, json: "{}" }, { event: 2, json: "{}" }], [null]);
+    receipts.close();
+    expect(readFileSync(path, "utf8")).toBe("");
+    expect(receipts.written).toBe(0);
+  });
+
+  it("an unwritable path is one line naming the flag, the path and the fix", () => {
+    const blocker = join(dir, "receipts-blocker");
+    writeFileSync(blocker, "a file where a folder should be");
+    const path = join(blocker, "run.ndjson");
+    let message = "";
+    try {
+      new ReceiptsFile(path);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message.startsWith(`--receipts ${path}: cannot write (EEXIST: file already exists, mkdir `)).toBe(true);
+    expect(message.endsWith("); pass a writable path")).toBe(true);
+  });
+
+  it("the default path: a fresh file per run, named by the UTC time without separators", () => {
+    expect(defaultReceiptsPath("receipts", new Date("2026-11-27T07:30:00.123Z"))).toBe("receipts/20261127T073000.123Z.ndjson");
   });
 });
