@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createAuthenticator } from "../../emulation/auth";
 import { DeadLetterFile, readDeadLetters, redriveDeadLetterPath } from "../../emulation/dead-letters";
-import { redriveDeadLetters, runEmulation, type EmulationOptions, type EventSource } from "../../emulation/emulator";
+import { describeRequests, redriveDeadLetters, runEmulation, type EmulationOptions, type EventSource } from "../../emulation/emulator";
 import { generateEvent, TABLE_ROLES, type TableRole } from "../../emulation/rows";
 import { abandonedRecords, failureAction, notRetriedReason, stopReasonForRetry, type PendingRecord } from "../../emulation/send-queue";
 import { freePort } from "../support/net";
@@ -404,5 +404,41 @@ describe("what a finished run leaves behind", () => {
       open = await rest.openConnections();
     }
     expect(open).toBe(0);
+  });
+});
+
+describe("edges of a run", () => {
+  it("an empty source is refused before anything starts, with the command that fills it", async () => {
+    expect(() => runEmulation(memorySource(0), options("http://127.0.0.1:1", { count: 1 }))).toThrow("the source tables have no events (fill them with: npm run emulate -- seed-db --rows 10000)");
+  });
+
+  it("a redrive of exactly two batches per topic makes exactly two requests per topic", async () => {
+    const rest = await startRest();
+    const records = TABLE_ROLES.flatMap((role) => [1, 2, 3, 4].map((event) => ({ topic: TOPICS[role], event, json: JSON.stringify(generateEvent(SEED, event)[role]) })));
+    const summary = await redriveDeadLetters(records, { ...options(rest.url, { batch: 2 }), invokeUrl: rest.url });
+    expect(rest.requests.total).toBe(6);
+    expect(summary).toMatchObject({ events: 12, sent: 12, acknowledged: 12, requests: 6 });
+  });
+
+  it("a source read that fails ends the run with its message; reads already prefetched fail quietly", async () => {
+    const rest = await startRest();
+    const source = memorySource(100);
+    let reads = 0;
+    const failing: EventSource = { ids: source.ids, fetch: (ids) => (++reads >= 2 ? Promise.reject(new Error("connection to MariaDB lost")) : source.fetch(ids)) };
+    const summary = await runEmulation(failing, options(rest.url, { count: 100, batch: 5 }));
+    expect(summary.fatal).toBe("connection to MariaDB lost");
+    expect(summary.events).toBe(5);
+    expect(reads).toBeGreaterThan(2);
+  });
+
+  it("--dry-run's requests: method and URL, every header, a blank line, the exact body, per topic", () => {
+    const events = [1, 2].map((id) => {
+      const event = generateEvent(SEED, id);
+      return { id, pin: JSON.stringify(event.pin), geo: JSON.stringify(event.geo), user: JSON.stringify(event.user) };
+    });
+    const body = (role: TableRole) => `{"records":[{"value":${events[0]![role]}},{"value":${events[1]![role]}}]}`;
+    const request = (role: TableRole) =>
+      [`POST https://a.example/prod/topics/${encodeURIComponent(TOPICS[role])}`, "Content-Type: application/vnd.kafka.json.v2+json", "Accept: application/vnd.kafka.v2+json", `Content-Length: ${Buffer.byteLength(body(role))}`, "", body(role), ""].join("\n");
+    expect(describeRequests(events, { invokeUrl: "https://a.example/prod/", topics: TOPICS })).toBe(TABLE_ROLES.map(request).join("\n"));
   });
 });
