@@ -236,6 +236,8 @@ describe("emulate run --dry-run", () => {
     const overridden = capture();
     await main([...base, "--outputs", lacking, "--topics", "p,g,u"], overridden.io);
     expect([...overridden.stdout().matchAll(/^POST (\S+)$/gm)].map((match) => match[1])).toEqual(["p", "g", "u"].map((topic) => `https://x.example/prod/topics/${topic}`));
+    // the outputs file's api_auth none: nothing added to the requests
+    expect(overridden.stdout().split("\n")[1]).toBe("# auth: none");
   });
 });
 
@@ -301,6 +303,8 @@ describe("database errors, one line each naming the server and the fix", () => {
     expect(error).toBeInstanceOf(EmulationError);
     expect(error.message).toBe(message);
     expect(error.exitCode).toBe(1);
+    // the name a crash report would print
+    expect(error.name).toBe("EmulationError");
   });
 
   it("passes an EmulationError through unchanged", () => {
