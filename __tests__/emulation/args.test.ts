@@ -7,14 +7,14 @@ import { parseCommand, USAGE } from "../../emulation/args";
 
 const HINT = "(see: npm run emulate -- --help)";
 
-/** The message of the usage error `argv` must raise. */
-function refusal(argv: string[]): string {
+/** The message of the usage error `argv` (with `env`) must raise. */
+function refusal(argv: string[], env: Record<string, string> = {}): string {
   try {
-    parseCommand(argv);
+    parseCommand(argv, env);
   } catch (err) {
     return (err as Error).message;
   }
-  throw new Error(`expected ${JSON.stringify(argv)} to be refused`);
+  throw new Error(`expected ${JSON.stringify(argv)} with ${JSON.stringify(env)} to be refused`);
 }
 
 describe("emulate flags", () => {
@@ -100,22 +100,14 @@ describe("the usage text", () => {
 
 describe("auth with --url: blank values are missing values", () => {
   const url = ["run", "--url", "https://abc.execute-api.us-east-1.amazonaws.com/prod", "--user-id", "u"];
-  const refusedWith = (argv: string[], env: Record<string, string>) => {
-    try {
-      parseCommand(argv, env);
-    } catch (err) {
-      return (err as Error).message;
-    }
-    throw new Error(`expected ${JSON.stringify(argv)} with ${JSON.stringify(env)} to be refused`);
-  };
 
   it("a blank API key or region, from a flag or the environment, is refused like a missing one", () => {
     const noKey = `--auth api-key needs the API key: pass --api-key <key> or set PIPELINE_API_KEY (the stack's api_key output) ${HINT}`;
-    expect(refusedWith([...url, "--auth", "api-key"], { PIPELINE_API_KEY: "  " })).toBe(noKey);
-    expect(refusedWith([...url, "--auth", "api-key", "--api-key", " "], {})).toBe(noKey);
+    expect(refusal([...url, "--auth", "api-key"], { PIPELINE_API_KEY: "  " })).toBe(noKey);
+    expect(refusal([...url, "--auth", "api-key", "--api-key", " "], {})).toBe(noKey);
     const noRegion = `--auth iam needs the API's region: pass --region <region> (e.g. --region us-east-1) or set AWS_REGION ${HINT}`;
-    expect(refusedWith([...url, "--auth", "iam"], { AWS_REGION: " " })).toBe(noRegion);
-    expect(refusedWith([...url, "--auth", "iam"], { AWS_DEFAULT_REGION: "" })).toBe(noRegion);
+    expect(refusal([...url, "--auth", "iam"], { AWS_REGION: " " })).toBe(noRegion);
+    expect(refusal([...url, "--auth", "iam"], { AWS_DEFAULT_REGION: "" })).toBe(noRegion);
   });
 
   it("with --url the API key lives in auth only; with an outputs file it rides beside it", () => {
